@@ -1,0 +1,1 @@
+"""Hardware adapters (printer, speech) behind small protocols; the core never imports them."""

@@ -1,0 +1,7 @@
+"""``python -m lobby`` runs the command line."""
+
+import sys
+
+from lobby.cli.main import main
+
+sys.exit(main())

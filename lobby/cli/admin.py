@@ -1,0 +1,208 @@
+"""Branch commands: set up, watch, report, close the day, appointments, complaints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from lobby import engine
+from lobby.board import board as read_board
+from lobby.cli.context import CliContext
+from lobby.config import SAMPLE_BRANCH, load_branch_config
+from lobby.errors import InvalidInput
+from lobby.feed import Feed, change_detector
+from lobby.reports import build_report
+from lobby.seeding import initialise
+from lobby.views import EventView
+
+Add = Callable[
+    [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
+]
+
+
+def init(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Create or upgrade the schema and load the branch configuration (idempotent)."""
+    path = args.config or ctx.settings.branch_config or SAMPLE_BRANCH
+    config = load_branch_config(Path(path))
+    db = ctx.database(must_exist=False)
+    summary = initialise(db, config, ctx.actor)
+    ctx.emit(
+        {"db": db.engine.url.render_as_string(), "config": str(path), **summary},
+        f"{config.branch.name_zh} {config.branch.name_en}: {summary['services']} services, "
+        f"{summary['counters']} counters, {summary['staff']} staff ready at {db.engine.url}",
+    )
+
+
+def board(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Show the open calls and the waiting per service."""
+    db = ctx.database()
+    with db.read() as session:
+        view = read_board(session, db.clock.now())
+    lines = ["Now calling:"] + [
+        f"  {t.number} -> counter {t.counter} ({t.state})" for t in view.calls
+    ] or ["  -"]
+    lines.append("Waiting:")
+    lines += [
+        f"  {q.prefix} {q.name_zh} {q.name_en}: {q.waiting} waiting, "
+        f"longest {q.longest_wait_min} min"
+        for q in view.queues
+    ]
+    ctx.emit(view.to_json(), "\n".join(lines))
+
+
+def _event_line(event: EventView) -> str:
+    where = f" counter {event.counter}" if event.counter else ""
+    return (
+        f"#{event.id} {event.at:%H:%M:%S} {event.kind} {event.ticket or ''}{where} by {event.actor}"
+    )
+
+
+def events(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Print journal entries after --after; with --follow, keep printing new ones."""
+    db = ctx.database()
+    feed = Feed(db, change_detector(db, ctx.settings.poll_interval_ms / 1000), args.after)
+    try:
+        stream = feed.follow() if args.follow else iter(feed.poll())
+        for event in stream:
+            if ctx.as_json:
+                print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
+            else:
+                print(_event_line(event), flush=True)
+    finally:
+        feed.close()
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def report(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Key figures for a period of business days (default: today)."""
+    db = ctx.database()
+    with db.unit_of_work(ctx.actor) as uow:
+        today = uow.today
+    first, last = args.from_day or today, args.to_day or args.from_day or today
+    if first > last:
+        raise InvalidInput("--from is after --to")
+    with db.read() as session:
+        result = build_report(session, first, last)
+    o = result.overall
+    text = (
+        f"{first} .. {last}: issued {o.issued}, served {o.served}, no-show {o.no_show}, "
+        f"mean wait {o.mean_wait_min} min (p90 {o.p90_wait_min}), mean service "
+        f"{o.mean_service_min} min, service level {o.service_level}, ratings {result.ratings} "
+        f"(mean {result.mean_rating}), complaints {result.complaints}"
+    )
+    ctx.emit(result.to_json(), text)
+
+
+def close_day(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Expire the day's leftover tickets."""
+    with ctx.unit_of_work() as uow:
+        expired = engine.close_day(uow, args.day)
+    ctx.emit({"expired": expired}, f"day closed: {expired} tickets expired")
+
+
+def counter(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Open a counter, put it on a break or close it."""
+    with ctx.unit_of_work() as uow:
+        engine.set_counter_status(uow, args.counter, args.status)
+    ctx.emit(
+        {"counter": args.counter, "status": args.status}, f"counter {args.counter}: {args.status}"
+    )
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date and time: {value!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give a time zone offset, e.g. {value}+08:00")
+    return moment
+
+
+def appointment(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Book an appointment; prints its code."""
+    with ctx.unit_of_work() as uow:
+        code = engine.book_appointment(
+            uow, args.service, args.at, customer=args.customer, phone=args.phone
+        )
+    ctx.emit({"code": code}, code)
+
+
+def complaint(args: argparse.Namespace, ctx: CliContext) -> None:
+    """File a complaint, or update one with --reference."""
+    with ctx.unit_of_work() as uow:
+        if args.reference:
+            engine.update_complaint(
+                uow, args.reference, status=args.status or "in_progress", resolution=args.resolution
+            )
+            ref = args.reference.upper()
+        else:
+            if not args.description:
+                raise InvalidInput("a new complaint needs --description")
+            ref = engine.file_complaint(
+                uow,
+                category=args.category,
+                description=args.description,
+                contact=args.contact,
+                wished_follow_up=args.follow_up,
+                ticket_number=args.ticket,
+            )
+    ctx.emit({"reference": ref}, ref)
+
+
+def demo(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Run the branch demo on an embedded SQLite database."""
+    from lobby.demo import run_demo
+
+    run_demo(args, ctx)
+
+
+def register(add: Add) -> None:
+    """Add the branch commands to the parser."""
+    p = add("init", init, "create or upgrade the database and load the branch config")
+    p.add_argument("--config", type=Path, metavar="FILE", help="branch TOML (default: sample)")
+    p.add_argument("--staff")
+    add("board", board, "show current calls and waiting per service")
+    p = add("events", events, "print journal events")
+    p.add_argument("--after", type=int, default=0, metavar="ID")
+    p.add_argument("--follow", action="store_true", help="keep printing new events")
+    p = add("report", report, "key figures for a period")
+    p.add_argument("--from", dest="from_day", type=_day, metavar="DATE")
+    p.add_argument("--to", dest="to_day", type=_day, metavar="DATE")
+    p = add("close-day", close_day, "expire leftover tickets of the business day")
+    p.add_argument("--day", type=_day, metavar="DATE")
+    p.add_argument("--staff")
+    p = add("counter", counter, "open, pause or close a counter")
+    p.add_argument("--counter", type=int, required=True, metavar="N")
+    p.add_argument("status", choices=["open", "break", "closed"])
+    p.add_argument("--staff")
+    p = add("appointment", appointment, "book an appointment")
+    p.add_argument("service")
+    p.add_argument("--at", type=_moment, required=True, metavar="ISO-TIME")
+    p.add_argument("--customer", default="")
+    p.add_argument("--phone")
+    p.add_argument("--staff")
+    p = add("complaint", complaint, "file or update a complaint")
+    p.add_argument("--reference", help="update this complaint instead of filing one")
+    p.add_argument("--category", default="service")
+    p.add_argument("--description")
+    p.add_argument("--contact")
+    p.add_argument("--follow-up", default="phone", choices=["phone", "sms", "in_person", "none"])
+    p.add_argument("--ticket", metavar="NUMBER")
+    p.add_argument("--status", choices=["open", "in_progress", "resolved", "closed"])
+    p.add_argument("--resolution", default="")
+    p.add_argument("--staff")
+    p = add("demo", demo, "run the branch demo on an embedded SQLite database")
+    p.add_argument(
+        "--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)"
+    )
+    p.add_argument("--speed", type=float, default=1.0, help="how fast the simulated branch acts")

@@ -1,0 +1,247 @@
+"""Database engines, connection pragmas, schema migrations and units of work.
+
+SQLite needs ``BEGIN IMMEDIATE`` so that two claimers never both read the same
+waiting ticket: the write lock is taken when the transaction starts, not when it
+first writes. PostgreSQL uses row locks and serialises journal appends with an
+advisory lock, so event ids become visible in the order they were assigned.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from lobby.clock import Clock, SystemClock, business_day
+from lobby.errors import DatabaseUnavailable, InvalidInput
+from lobby.models import Branch, Event
+
+#: Channel the PostgreSQL engine notifies on in the transaction that appends events.
+NOTIFY_CHANNEL = "lobby_events"
+_JOURNAL_LOCK = 0x10BB7  # advisory lock key serialising journal appends on PostgreSQL
+
+
+def default_actor() -> str:
+    """Return the operating-system user, the actor when no staff id is given."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 10_000) -> Engine:
+    """Build a SQLAlchemy engine for ``url`` with Lobby's connection settings.
+
+    Args:
+        url: Any SQLAlchemy URL; ``sqlite:///PATH`` and ``postgresql+psycopg://...``
+            are the supported ones.
+        synchronous: SQLite ``synchronous`` pragma (``NORMAL`` or ``FULL``).
+        busy_timeout_ms: How long a SQLite writer waits for the lock.
+
+    Raises:
+        InvalidInput: The URL cannot be parsed or names an unsupported backend.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise InvalidInput(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
+        _install_sqlite_pragmas(engine, synchronous, busy_timeout_ms)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True)
+    raise InvalidInput(
+        f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
+    )
+
+
+def _install_sqlite_pragmas(engine: Engine, synchronous: str, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite would defer it).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass
+class PendingEvent:
+    """A journal entry recorded during a unit of work, written when it commits."""
+
+    kind: str
+    ticket_id: int | None
+    counter_id: int | None
+    payload: dict[str, Any]
+
+
+class UnitOfWork:
+    """One user action: one short transaction with its time, actor and journal entries.
+
+    Attributes:
+        session: The ORM session of this transaction.
+        now: The moment the action happened (one value for the whole action).
+        actor: Who did it: a staff id, a device id or the operating-system user.
+    """
+
+    def __init__(self, session: Session, now: datetime, actor: str, branch: Branch) -> None:
+        self.session = session
+        self.now = now
+        self.actor = actor
+        self.branch = branch
+        self.pending: list[PendingEvent] = []
+
+    @property
+    def today(self) -> Any:
+        """The branch's business day at :attr:`now`."""
+        return business_day(self.now, self.branch.timezone)
+
+    def record(
+        self,
+        kind: str,
+        *,
+        ticket_id: int | None = None,
+        counter_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """Queue a journal entry; it is written in this transaction, just before commit."""
+        self.pending.append(PendingEvent(kind, ticket_id, counter_id, payload or {}))
+
+
+class Database:
+    """The shared store of one branch: an engine, a clock and the units of work on them."""
+
+    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.clock: Clock = clock or SystemClock()
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, clock: Clock | None = None, **engine_options: Any) -> Database:
+        """Open the database at ``url`` (see :func:`make_engine`)."""
+        return cls(make_engine(url, **engine_options), clock)
+
+    @property
+    def is_postgresql(self) -> bool:
+        """Whether the backend is PostgreSQL."""
+        return self.engine.dialect.name == "postgresql"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the backend is SQLite."""
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (rolled back at the end)."""
+        with translate_errors(), self._sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def unit_of_work(self, actor: str | None = None) -> Iterator[UnitOfWork]:
+        """Run one action in one transaction; commit on success, roll back on any error.
+
+        Args:
+            actor: Who acts; defaults to the operating-system user.
+        """
+        with self.transaction() as session:
+            branch = session.get(Branch, 1)
+            if branch is None:
+                raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
+            uow = UnitOfWork(session, self.clock.now(), actor or default_actor(), branch)
+            yield uow
+            self.write_journal(uow)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A bare write transaction; prefer :meth:`unit_of_work`, which also journals."""
+        with translate_errors(), self._sessions() as session, session.begin():
+            yield session
+
+    def write_journal(self, uow: UnitOfWork) -> None:
+        """Append the unit of work's pending events; call last, just before commit."""
+        if not uow.pending:
+            return
+        if self.is_postgresql:
+            uow.session.execute(select_advisory_lock())
+        events = [
+            Event(
+                at=uow.now,
+                kind=p.kind,
+                ticket_id=p.ticket_id,
+                counter_id=p.counter_id,
+                actor=uow.actor,
+                payload=p.payload,
+            )
+            for p in uow.pending
+        ]
+        uow.session.add_all(events)
+        uow.session.flush()
+        if self.is_postgresql:
+            uow.session.execute(
+                text("SELECT pg_notify(:channel, :last)"),
+                {"channel": NOTIFY_CHANNEL, "last": str(events[-1].id)},
+            )
+
+    def schema_ready(self) -> bool:
+        """Whether the schema exists (``lobby init`` has run)."""
+        with translate_errors():
+            return inspect(self.engine).has_table("event")
+
+    def branch_timezone(self) -> str:
+        """Return the branch's time zone name."""
+        with self.read() as session:
+            tz = session.scalar(select(Branch.timezone).where(Branch.id == 1))
+        if tz is None:
+            raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
+        return tz
+
+
+def select_advisory_lock() -> Any:
+    """The statement that serialises journal appends on PostgreSQL until commit."""
+    return text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_JOURNAL_LOCK)
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn driver failures (unreachable server, locked file, missing schema) into known errors."""
+    try:
+        yield
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"database error: {_first_line(exc.orig)}") from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise DatabaseUnavailable(f"database connection lost: {_first_line(exc.orig)}") from exc
+        raise
+
+
+def _first_line(exc: BaseException | None) -> str:
+    return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"

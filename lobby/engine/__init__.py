@@ -1,0 +1,42 @@
+"""The queue engine: one function per operation, each run inside one unit of work.
+
+Usage::
+
+    with db.unit_of_work(actor="T01") as uow:
+        ticket = engine.call_next(uow, counter_number=3)
+"""
+
+from lobby.engine.calling import call_next, call_ticket, recall
+from lobby.engine.day import close_day, set_counter_status
+from lobby.engine.issuing import book_appointment, check_in_appointment, issue_ticket
+from lobby.engine.serving import cancel, finish, no_show, park, resume, start, transfer
+from lobby.engine.visits import (
+    confirm_details,
+    file_complaint,
+    rate_visit,
+    update_complaint,
+    visit_of,
+)
+
+__all__ = [
+    "book_appointment",
+    "call_next",
+    "call_ticket",
+    "cancel",
+    "check_in_appointment",
+    "close_day",
+    "confirm_details",
+    "file_complaint",
+    "finish",
+    "issue_ticket",
+    "no_show",
+    "park",
+    "rate_visit",
+    "recall",
+    "resume",
+    "set_counter_status",
+    "start",
+    "transfer",
+    "update_complaint",
+    "visit_of",
+]

@@ -1,0 +1,76 @@
+"""Closing a business day and opening or pausing counters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from lobby.clock import business_day
+from lobby.db import UnitOfWork
+from lobby.engine.common import counter_by_number, open_ticket
+from lobby.errors import CounterBusy, InvalidInput
+from lobby.models import Appointment, Ticket
+from lobby.states import Action, TicketState, next_state
+
+COUNTER_STATUSES = ("open", "break", "closed")
+
+
+def close_day(uow: UnitOfWork, day: date | None = None) -> int:
+    """Expire every unfinished ticket of ``day`` and earlier days; mark missed appointments.
+
+    Numbering restarts by itself the next business day (the sequence is per day);
+    closing only settles what was left over.
+
+    Args:
+        uow: The unit of work.
+        day: The last business day to close; defaults to today.
+
+    Returns:
+        How many tickets expired.
+    """
+    last = day or uow.today
+    leftovers = uow.session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.business_day <= last,
+            Ticket.state.not_in([s.value for s in TicketState if s.is_final]),
+        )
+        .with_for_update()
+    ).all()
+    for ticket in leftovers:
+        ticket.state = next_state(ticket.number, TicketState(ticket.state), Action.EXPIRE).value
+        ticket.ended_at = uow.now
+    missed = 0
+    for appointment in uow.session.scalars(
+        select(Appointment).where(Appointment.status == "booked")
+    ):
+        if business_day(appointment.due_at, uow.branch.timezone) <= last:
+            appointment.status = "missed"
+            missed += 1
+    uow.record(
+        "day_closed",
+        payload={
+            "day": last.isoformat(),
+            "expired": len(leftovers),
+            "expired_numbers": [t.number for t in leftovers][:200],
+            "missed_appointments": missed,
+        },
+    )
+    return len(leftovers)
+
+
+def set_counter_status(uow: UnitOfWork, counter_number: int, status: str) -> None:
+    """Open a counter, send it on a break, or close it.
+
+    Raises:
+        InvalidInput: Unknown status.
+        CounterBusy: Closing or pausing a counter that still has an open ticket.
+    """
+    if status not in COUNTER_STATUSES:
+        raise InvalidInput(f"unknown counter status {status!r}; choose open, break or closed")
+    counter = counter_by_number(uow, counter_number, lock=True)
+    if status != "open" and (held := open_ticket(uow, counter)) is not None:
+        raise CounterBusy(f"counter {counter.number} still has ticket {held.number} open")
+    counter.status = status
+    uow.record(f"counter_{status}", counter_id=counter.id, payload={"counter": counter.number})

@@ -1,0 +1,47 @@
+"""Errors the user can act on, kept apart from bugs.
+
+Every :class:`LobbyError` carries a message that can be shown as it is; anything
+else escaping the core is a defect.
+"""
+
+
+class LobbyError(Exception):
+    """A known failure with a message fit for the person at the screen."""
+
+    exit_code = 2
+
+
+class InvalidInput(LobbyError):
+    """The request itself is wrong: unknown service, malformed phone, bad value."""
+
+
+class NotFound(LobbyError):
+    """A ticket, counter, staff member or record that the request names does not exist."""
+
+
+class InvalidTransition(LobbyError):
+    """A ticket cannot make the requested move from its current state."""
+
+
+class CounterBusy(LobbyError):
+    """The counter already holds an open (called or serving) ticket."""
+
+
+class NothingToCall(LobbyError):
+    """No ticket is waiting that this counter may serve."""
+
+    exit_code = 3
+
+
+class AuthenticationFailed(LobbyError):
+    """Wrong staff id or PIN, or the account is locked."""
+
+
+class ConfigError(LobbyError):
+    """A branch configuration or settings file cannot be used."""
+
+
+class DatabaseUnavailable(LobbyError):
+    """The database cannot be reached or is not initialised."""
+
+    exit_code = 4

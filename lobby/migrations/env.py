@@ -1,0 +1,25 @@
+"""Alembic environment: runs on the connection handed in by :mod:`lobby.schema`."""
+
+from alembic import context
+from sqlalchemy import Connection
+
+from lobby.models import Base
+
+config = context.config
+
+
+def run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through lobby.schema.upgrade, not the alembic command")
+run(connection)

@@ -1,0 +1,132 @@
+"""Write a validated branch configuration into the database, idempotently."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lobby.config import BranchConfig
+from lobby.db import Database, UnitOfWork, default_actor
+from lobby.models import Branch, Counter, Service, Staff, WorkProfile, WorkProfileEntry
+from lobby.schema import upgrade
+from lobby.security import hash_pin, verify_pin
+
+
+def ensure_branch(session: Session, config: BranchConfig) -> Branch:
+    """Create or update the branch row (needed before any unit of work can start)."""
+    info = config.branch
+    policy = config.policy.model_dump()
+    branch = session.get(Branch, 1)
+    if branch is None:
+        session.add(
+            Branch(
+                id=1,
+                code=info.code,
+                name_zh=info.name_zh,
+                name_en=info.name_en,
+                timezone=info.timezone,
+                policy=policy,
+            )
+        )
+        session.flush()
+        return session.get_one(Branch, 1)
+    branch.code, branch.name_zh, branch.name_en = info.code, info.name_zh, info.name_en
+    branch.timezone, branch.policy = info.timezone, policy
+    return branch
+
+
+def initialise(db: Database, config: BranchConfig, actor: str | None = None) -> dict[str, int]:
+    """Create or upgrade the schema and load ``config``, all or nothing for the data.
+
+    Returns:
+        The summary of :func:`apply_config`.
+    """
+    upgrade(db.engine)
+    with db.transaction() as session:
+        branch = ensure_branch(session, config)
+        uow = UnitOfWork(session, db.clock.now(), actor or default_actor(), branch)
+        summary = apply_config(uow, config)
+        db.write_journal(uow)
+    return summary
+
+
+def apply_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
+    """Upsert services, profiles, counters and staff from ``config``.
+
+    Services and counters missing from the file are deactivated, not deleted: old
+    tickets still refer to them. A staff PIN is rehashed only when it changed.
+
+    Returns:
+        How many services, counters and staff are active afterwards.
+    """
+    session = uow.session
+    services = {s.code: s for s in session.scalars(select(Service))}
+    for order, sc in enumerate(config.services):
+        row = services.get(sc.code) or Service(code=sc.code)
+        row.prefix, row.name_zh, row.name_en = sc.prefix, sc.name_zh, sc.name_en
+        row.description_zh, row.description_en = sc.description_zh, sc.description_en
+        row.documents = [d.model_dump() for d in sc.documents]
+        row.target_wait_min, row.mean_service_min = sc.target_wait_min, sc.mean_service_min
+        row.self_service_zh = sc.self_service.zh if sc.self_service else None
+        row.self_service_en = sc.self_service.en if sc.self_service else None
+        row.sort_order, row.active = order, True
+        services[sc.code] = row
+        session.add(row)
+    wanted = {s.code for s in config.services}
+    for code, row in services.items():
+        if code not in wanted:
+            row.active = False
+    session.flush()
+
+    profiles = {p.code: p for p in session.scalars(select(WorkProfile))}
+    for pc in config.profiles:
+        profile = profiles.get(pc.code) or WorkProfile(code=pc.code)
+        profile.name = pc.name
+        wanted_tiers = {
+            services[code].id: tier
+            for tier, codes in enumerate(pc.tiers, start=1)
+            for code in codes
+        }
+        # update in place: replacing the list would insert before deleting and
+        # collide on (profile, service)
+        for entry in list(profile.entries):
+            if entry.service_id in wanted_tiers:
+                entry.tier = wanted_tiers.pop(entry.service_id)
+            else:
+                profile.entries.remove(entry)
+        for service_id, tier in wanted_tiers.items():
+            profile.entries.append(WorkProfileEntry(service_id=service_id, tier=tier))
+        profiles[pc.code] = profile
+        session.add(profile)
+    session.flush()
+
+    counters = {c.number: c for c in session.scalars(select(Counter))}
+    for cc in config.counters:
+        counter = counters.get(cc.number) or Counter(number=cc.number)
+        counter.name_zh, counter.name_en = cc.name_zh, cc.name_en
+        counter.profile_id, counter.active = profiles[cc.profile].id, True
+        counters[cc.number] = counter
+        session.add(counter)
+    configured = {c.number for c in config.counters}
+    for number, counter in counters.items():
+        if number not in configured:
+            counter.active = False
+
+    staff = {s.code: s for s in session.scalars(select(Staff))}
+    for person in config.staff:
+        member = staff.get(person.code)
+        if member is None:
+            member = Staff(code=person.code, pin_hash=hash_pin(person.pin))
+            session.add(member)
+        elif not verify_pin(member.pin_hash, person.pin):
+            member.pin_hash = hash_pin(person.pin)
+        member.name, member.role, member.active = person.name, person.role, True
+    session.flush()
+
+    summary = {
+        "services": len(config.services),
+        "counters": len(config.counters),
+        "staff": len(config.staff),
+    }
+    uow.record("config_loaded", payload={"branch": config.branch.code, **summary})
+    return summary

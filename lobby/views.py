@@ -1,0 +1,127 @@
+"""Plain, immutable views of the data that the apps and the CLI receive.
+
+Widgets and commands get these, never ORM rows or sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from lobby.phone import mask_phone
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket with what a screen needs to show it."""
+
+    id: int
+    number: str
+    service: str
+    service_zh: str
+    service_en: str
+    state: str
+    category: str
+    counter: int | None
+    visit_id: int
+    hop: int
+    business_day: date
+    issued_at: datetime
+    queued_at: datetime
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    staff: str | None = None
+    call_count: int = 0
+    reason: str | None = None
+    outcome: str | None = None
+    follow_up: str | None = None
+    transfer_note: str | None = None
+    target_counter: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (times as ISO 8601 strings)."""
+        return _json_dict(asdict(self))
+
+
+@dataclass(frozen=True)
+class VisitView:
+    """A visit's triage and its chain of tickets (first ticket first)."""
+
+    id: int
+    need: str
+    category: str
+    phone_masked: str | None
+    note: str
+    documents_checked: tuple[str, ...]
+    created_by: str
+    confirmed_by: str | None
+    tickets: tuple[TicketView, ...]
+    rating: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return _json_dict(asdict(self))
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One journal entry."""
+
+    id: int
+    kind: str
+    at: datetime
+    ticket: str | None
+    ticket_id: int | None
+    counter: int | None
+    actor: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return _json_dict(asdict(self))
+
+
+@dataclass(frozen=True)
+class ServiceQueue:
+    """How one service's queue stands."""
+
+    service: str
+    prefix: str
+    name_zh: str
+    name_en: str
+    waiting: int
+    longest_wait_min: float
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """What the hall display shows: the open calls and the waiting per service."""
+
+    calls: tuple[TicketView, ...]
+    queues: tuple[ServiceQueue, ...]
+    last_event_id: int
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return _json_dict(asdict(self))
+
+
+def _json_dict(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: _jsonable(v) for k, v in value.items()}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def masked(phone: str | None) -> str | None:
+    """The phone number as screens show it (middle digits hidden)."""
+    return mask_phone(phone) if phone else None

@@ -1,0 +1,22 @@
+"""Test doubles and small helpers shared by the test suite."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+#: 10:00 in Shanghai on a Monday: the branch is open.
+BRANCH_MORNING = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+class ManualClock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, start: datetime = BRANCH_MORNING) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, minutes: float = 0, seconds: float = 0) -> datetime:
+        self.current += timedelta(minutes=minutes, seconds=seconds)
+        return self.current

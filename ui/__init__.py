@@ -1,0 +1,1 @@
+"""Qt apps of Lobby, one subpackage per app."""
