@@ -27,7 +27,7 @@ class _Strict(BaseModel):
 class BranchInfo(_Strict):
     """Identity and time zone of the branch."""
 
-    code: str = Field(min_length=1, max_length=32)
+    code: str = Field(pattern=r"^[A-Z0-9-]{1,32}$")
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     timezone: str = "Asia/Shanghai"
@@ -35,7 +35,10 @@ class BranchInfo(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        zone(value)
+        try:
+            zone(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
 
@@ -46,6 +49,17 @@ class PolicyConfig(_Strict):
     interleave: int = Field(default=3, ge=0)
     appointment_grace_min: float = Field(default=10.0, ge=0)
     complaint_answer_days: int = Field(default=3, ge=1)
+
+    @field_validator("head_start_min")
+    @classmethod
+    def _known_classes(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, minutes in value.items():
+            if name not in DEFAULT_HEAD_START_MIN:
+                known = ", ".join(DEFAULT_HEAD_START_MIN)
+                raise ValueError(f"unknown priority class {name!r}; choose from {known}")
+            if minutes < 0:
+                raise ValueError(f"head start of {name!r} must not be negative")
+        return value
 
     def routing(self) -> RoutingPolicy:
         """The routing policy these settings describe."""

@@ -30,6 +30,7 @@ from lobby.models import Branch, Event
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
 NOTIFY_CHANNEL = "lobby_events"
 _JOURNAL_LOCK = 0x10BB7  # advisory lock key serialising journal appends on PostgreSQL
+READ_ONLY = "lobby_read_only"  # execution option: a SQLite transaction that only reads
 
 
 def default_actor() -> str:
@@ -83,7 +84,9 @@ def _install_sqlite_pragmas(engine: Engine, synchronous: str, busy_timeout_ms: i
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers must not take the write lock; every writer takes it up front.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 @dataclass
@@ -136,6 +139,9 @@ class Database:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, **engine_options: Any) -> Database:
@@ -158,8 +164,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session (rolled back at the end)."""
-        with translate_errors(), self._sessions() as session:
+        """A read-only session (rolled back at the end; never takes SQLite's write lock)."""
+        with translate_errors(), self._read_sessions() as session:
             try:
                 yield session
             finally:
@@ -213,8 +219,11 @@ class Database:
 
     def schema_ready(self) -> bool:
         """Whether the schema exists (``lobby init`` has run)."""
-        with translate_errors():
-            return inspect(self.engine).has_table("event")
+        with (
+            translate_errors(),
+            self.engine.execution_options(**{READ_ONLY: True}).connect() as conn,
+        ):
+            return inspect(conn).has_table("event")
 
     def branch_timezone(self) -> str:
         """Return the branch's time zone name."""

@@ -75,6 +75,7 @@ class Branch(Base):
     name_zh: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64))
+    secret: Mapped[str] = mapped_column(String(64))
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 

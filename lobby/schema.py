@@ -10,6 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from lobby.db import Database, translate_errors
+from lobby.errors import DatabaseUnavailable
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -39,3 +42,27 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+
+
+def require_current_schema(db: Database) -> None:
+    """Refuse a database that is missing, older or newer than this code's schema.
+
+    Raises:
+        DatabaseUnavailable: With the command that fixes it.
+    """
+    if not db.schema_ready():
+        raise DatabaseUnavailable(f"no Lobby database at {db.engine.url!r}: run `lobby init` first")
+    with translate_errors():
+        stored = current_revision(db.engine)
+    head = head_revision()
+    if stored == head:
+        return
+    known = {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if stored in known:
+        raise DatabaseUnavailable(
+            f"the database schema ({stored}) is older than this Lobby ({head}): "
+            "run `lobby init` to upgrade it"
+        )
+    raise DatabaseUnavailable(
+        f"the database schema ({stored}) is newer than this Lobby ({head}): update Lobby"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +27,7 @@ def ensure_branch(session: Session, config: BranchConfig) -> Branch:
                 name_zh=info.name_zh,
                 name_en=info.name_en,
                 timezone=info.timezone,
+                secret=secrets.token_hex(16),
                 policy=policy,
             )
         )

@@ -13,6 +13,8 @@ from platformdirs import user_data_path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lobby.announce import DEFAULT_TEMPLATE_EN, DEFAULT_TEMPLATE_ZH
+
 SETTINGS_VERSION = 1
 
 
@@ -29,6 +31,14 @@ class Settings(BaseSettings):
         sqlite_synchronous: SQLite durability: NORMAL (WAL-safe) or FULL.
         poll_interval_ms: How often an app looks for changes on SQLite.
         branch_config: The branch TOML loaded by ``lobby init`` when none is given.
+        printer: Ticket printer URI (``tcp://HOST:9100``, ``usb://VID:PID``,
+            ``serial:///dev/ttyUSB0?baudrate=9600``, ``file:///path``, ``png:///dir``, ``none``).
+        paper_width_mm: 58 (384 dots) or 80 (576 dots).
+        printer_timeout_s: Limit on every printer connection and write.
+        speech_languages: Announcement languages in speaking order.
+        speech_repeat: How many times each call is spoken.
+        speech_template_zh: Chinese announcement; ``{ticket}`` and ``{counter}`` are filled in.
+        speech_template_en: English announcement.
     """
 
     model_config = SettingsConfigDict(env_prefix="LOBBY_", extra="ignore")
@@ -38,3 +48,10 @@ class Settings(BaseSettings):
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     poll_interval_ms: int = Field(default=20, ge=1, le=5000)
     branch_config: Path | None = None
+    printer: str = "none"
+    paper_width_mm: Literal[58, 80] = 80
+    printer_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    speech_languages: tuple[Literal["zh", "en"], ...] = ("zh", "en")
+    speech_repeat: int = Field(default=1, ge=1, le=5)
+    speech_template_zh: str = DEFAULT_TEMPLATE_ZH
+    speech_template_en: str = DEFAULT_TEMPLATE_EN

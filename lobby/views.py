@@ -39,6 +39,7 @@ class TicketView:
     follow_up: str | None = None
     transfer_note: str | None = None
     target_counter: int | None = None
+    code: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (times as ISO 8601 strings)."""

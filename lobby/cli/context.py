@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lobby.db import Database, UnitOfWork, default_actor
-from lobby.errors import DatabaseUnavailable
+from lobby.schema import require_current_schema
 from lobby.settings import Settings
 
 
@@ -39,10 +39,8 @@ class CliContext:
         """Open the database once; refuse a missing schema unless creating it."""
         if self._db is None:
             self._db = Database.open(self.db_url, synchronous=self.settings.sqlite_synchronous)
-            if must_exist and not self._db.schema_ready():
-                raise DatabaseUnavailable(
-                    f"no Lobby database at {self._db.engine.url!r}: run `lobby init` first"
-                )
+            if must_exist:
+                require_current_schema(self._db)
         return self._db
 
     @contextmanager

@@ -7,12 +7,13 @@ Exit codes: 0 done, 2 invalid input (nothing written), 3 nothing to call,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from lobby import __version__
-from lobby.cli import admin, queue
+from lobby.cli import admin, printing, queue, speaking
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
 
@@ -43,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     admin.register(add)
     queue.register(add)
+    printing.register(add)
+    speaking.register(add)
     return parser
 
 
@@ -65,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `lobby events | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
         ctx.close()
     return 0

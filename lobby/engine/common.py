@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from lobby.db import UnitOfWork
 from lobby.errors import CounterBusy, InvalidInput, NotFound
-from lobby.models import Counter, Service, Ticket
+from lobby.models import Branch, Counter, Service, Ticket
 from lobby.states import Action, TicketState, next_state
+from lobby.ticket_code import decode, encode, looks_like_code
 from lobby.views import TicketView
 
 OPEN_STATES = (TicketState.CALLED.value, TicketState.SERVING.value)
@@ -45,8 +47,16 @@ def counter_by_number(uow: UnitOfWork, number: int, *, lock: bool = False) -> Co
 
 
 def ticket_by_number(uow: UnitOfWork, number: str, *, lock: bool = True) -> Ticket:
-    """Today's ticket numbered ``number`` (its latest hop, after any transfers)."""
+    """Today's ticket numbered ``number`` (its latest hop, after any transfers).
+
+    ``number`` may also be the signed code scanned from the ticket's QR.
+    """
     cleaned = number.strip().upper()
+    if looks_like_code(cleaned):
+        ref = decode(uow.branch.secret, uow.branch.code, cleaned)
+        if ref.day != uow.today:
+            raise InvalidInput(f"ticket {ref.number} is from {ref.day}, not today")
+        cleaned = ref.number
     query = (
         select(Ticket)
         .where(Ticket.business_day == uow.today, Ticket.number == cleaned)
@@ -129,7 +139,10 @@ def move(
 
 
 def ticket_view(ticket: Ticket) -> TicketView:
-    """The plain view of a ticket row."""
+    """The plain view of a ticket row, with the signed code its QR carries."""
+    session = object_session(ticket)
+    assert session is not None, "ticket_view needs a ticket attached to a session"
+    branch = session.get_one(Branch, 1)
     return TicketView(
         id=ticket.id,
         number=ticket.number,
@@ -154,4 +167,5 @@ def ticket_view(ticket: Ticket) -> TicketView:
         follow_up=ticket.follow_up,
         transfer_note=ticket.transfer_note,
         target_counter=ticket.target_counter.number if ticket.target_counter else None,
+        code=encode(branch.secret, branch.code, ticket.business_day, ticket.number),
     )

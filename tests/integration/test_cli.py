@@ -191,3 +191,20 @@ def test_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_an_older_schema_is_named_and_init_upgrades_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    stored = Path(__file__).resolve().parent.parent / "data" / "schemas" / "0001_initial.sqlite"
+    path = tmp_path / "old.db"
+    path.write_bytes(stored.read_bytes())
+    url = f"sqlite:///{path}"
+    code, _, err = run(capsys, "board", "--db", url)
+    assert code == 4
+    assert "older than this Lobby" in err
+    assert "run `lobby init` to upgrade it" in err
+    assert run(capsys, "init", "--db", url)[0] == 0
+    code, out, _ = run(capsys, "board", "--db", url, "--json")
+    assert code == 0
+    assert {q["service"]: q["waiting"] for q in json.loads(out)["queues"]}["cash"] >= 0

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import aliased
 
 from lobby.config import SAMPLE_BRANCH, load_branch_config
@@ -233,6 +234,10 @@ def check_reports(
     return problems
 
 
+def backend(url: str) -> str:
+    return make_url(url).get_backend_name()
+
+
 def open_tickets(tickets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [t for t in tickets if TicketState(t["state"]).is_open]
 
@@ -243,11 +248,13 @@ def open_tickets(tickets: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def test_many_processes_never_duplicate_or_lose(db_url: str) -> None:
     started = time.perf_counter()
     with workers.WorkerPool(PROCESSES, timeout=180) as pool:
-        spawned = time.perf_counter()
-        results, seconds = pool.run(
+        pool.prepare(
             "queue_rounds",
             [{"url": db_url, "rounds": ROUNDS, "seed": 1000 + i} for i in range(PROCESSES)],
         )
+        ready = time.perf_counter()
+        results = pool.go()
+        seconds = time.perf_counter() - ready
     errors = [r["error"] for r in results if r["error"]]
 
     tickets = read_tickets(db_url)
@@ -263,7 +270,7 @@ def test_many_processes_never_duplicate_or_lose(db_url: str) -> None:
         problems.append(f"tickets still open at the end: {open_tickets(tickets)}")
 
     print(
-        f"\n[{db_url.split(':', 1)[0]}] {PROCESSES} processes x {ROUNDS} rounds: "
+        f"\n[{backend(db_url)}] {PROCESSES} processes x {ROUNDS} rounds: "
         f"issued {len(issued)}, called {len(calls)}, "
         f"finished {sum(len(r['finished']) for r in results)}, "
         f"no-show {sum(len(r['no_show']) for r in results)}, "
@@ -271,7 +278,7 @@ def test_many_processes_never_duplicate_or_lose(db_url: str) -> None:
         f"counter busy {sum(r['counter_busy'] for r in results)}, "
         f"waiting at the end {sum(t['state'] == 'waiting' for t in tickets)}, "
         f"events {len(events)}, worker errors {len(errors)}; "
-        f"work {seconds:.1f} s, spawn {spawned - started:.1f} s, "
+        f"work {seconds:.1f} s, start-up {ready - started:.1f} s, "
         f"total {time.perf_counter() - started:.1f} s"
     )
     assert not errors, "workers failed:\n\n" + "\n\n".join(errors)
@@ -396,7 +403,7 @@ def test_cli_processes_concurrently(db_url: str) -> None:
 
     figures = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
     print(
-        f"\n[{db_url.split(':', 1)[0]}] {PROCESSES} CLI sessions x {CLI_CYCLES} cycles: "
+        f"\n[{backend(db_url)}] {PROCESSES} CLI sessions x {CLI_CYCLES} cycles: "
         f"{figures}; tickets {len(tickets)}, called events "
         f"{sum(e['kind'] == 'called' for e in events)}, duplicate numbers "
         f"{len(duplicates((t['business_day'], t['number']) for t in tickets if t['hop'] == 0))},"

@@ -397,3 +397,32 @@ def test_counter_on_break_does_not_call(db: Database) -> None:
 def test_unknown_counter(db: Database) -> None:
     with pytest.raises(NotFound, match="no counter 42"), db.unit_of_work("T01") as uow:
         engine.call_next(uow, 42)
+
+
+def test_an_open_reader_does_not_block_a_writer(db_url: str, clock: ManualClock) -> None:
+    reader = Database.open(db_url, clock=clock)
+    writer = (
+        Database.open(db_url, clock=clock, busy_timeout_ms=200)
+        if db_url.startswith("sqlite")
+        else Database.open(db_url, clock=clock)
+    )
+    try:
+        with reader.read() as session:
+            assert session.scalar(select(func.count(Ticket.id))) == 0
+            assert issue(writer).number == "A001"
+    finally:
+        reader.dispose()
+        writer.dispose()
+
+
+def test_call_by_scanned_code_and_forged_code_refused(db: Database) -> None:
+    first = issue(db)
+    second = issue(db)
+    assert second.code.startswith("LOBBY:SH-0101:20261123:A002:")
+    forged = second.code[:-1] + ("A" if second.code[-1] != "A" else "B")
+    with pytest.raises(InvalidInput, match="forged or mistyped"), db.unit_of_work("T01") as uow:
+        engine.call_ticket(uow, 1, forged)
+    with db.unit_of_work("T01") as uow:
+        called = engine.call_ticket(uow, 1, second.code)
+    assert called.number == second.number
+    assert first.code != second.code

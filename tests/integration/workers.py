@@ -319,12 +319,16 @@ class WorkerPool:
             self._fail(errors)
         return results
 
-    def run(self, task: str, kwargs: Sequence[dict[str, Any]]) -> tuple[list[Any], float]:
-        """Prepare and run one job; return the results and the seconds from start to last."""
-        self.prepare(task, kwargs)
+    def timed_go(self) -> tuple[list[Any], float]:
+        """:meth:`go`, also returning the seconds from the start to the last result."""
         started = time.perf_counter()
         results = self.go()
         return results, time.perf_counter() - started
+
+    def run(self, task: str, kwargs: Sequence[dict[str, Any]]) -> tuple[list[Any], float]:
+        """Prepare and run one job; return the results and the seconds from start to last."""
+        self.prepare(task, kwargs)
+        return self.timed_go()
 
     def _replies(self, expected: str) -> list[tuple[str, Any]]:
         deadline = time.monotonic() + self.timeout
@@ -341,6 +345,7 @@ class WorkerPool:
                     )
                 replies.append(conn.recv())
             except (EOFError, OSError) as exc:
+                self._processes[index].join(5)  # reap it, for its exit code
                 self._fail(
                     [
                         f"worker {index} died (exit code {self._processes[index].exitcode})"
