@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -198,32 +198,22 @@ class Database:
             return
         if self.is_postgresql:
             uow.session.execute(select_advisory_lock())
-        events = [
-            Event(
-                at=uow.now,
-                kind=p.kind,
-                ticket_id=p.ticket_id,
-                counter_id=p.counter_id,
-                actor=uow.actor,
-                payload=p.payload,
-            )
+        uow.session.flush()  # rows the events refer to must exist first
+        rows = [
+            {
+                "at": uow.now,
+                "kind": p.kind,
+                "ticket_id": p.ticket_id,
+                "counter_id": p.counter_id,
+                "actor": uow.actor,
+                "payload": p.payload,
+            }
             for p in uow.pending
         ]
-        uow.session.add_all(events)
-        uow.session.flush()
+        uow.session.execute(insert(Event), rows)
         if self.is_postgresql:
-            uow.session.execute(
-                text("SELECT pg_notify(:channel, :last)"),
-                {"channel": NOTIFY_CHANNEL, "last": str(events[-1].id)},
-            )
-
-    def schema_ready(self) -> bool:
-        """Whether the schema exists (``lobby init`` has run)."""
-        with (
-            translate_errors(),
-            self.engine.execution_options(**{READ_ONLY: True}).connect() as conn,
-        ):
-            return inspect(conn).has_table("event")
+            # listeners re-read the journal after their last id; the payload is a hint only
+            uow.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
 
     def branch_timezone(self) -> str:
         """Return the branch's time zone name."""

@@ -226,8 +226,9 @@ class Ticket(Base):
     transfer_note: Mapped[str | None] = mapped_column(Text)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
     visit: Mapped[Visit] = relationship(back_populates="tickets")
-    service: Mapped[Service] = relationship()
-    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
+    # joined: every operation shows the ticket's service and counter
+    service: Mapped[Service] = relationship(lazy="joined", innerjoin=True)
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id], lazy="joined")
     target_counter: Mapped[Counter | None] = relationship(foreign_keys=[target_counter_id])
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from lobby.config import BranchConfig
 from lobby.db import Database, UnitOfWork, default_actor
 from lobby.models import Branch, Counter, Service, Staff, WorkProfile, WorkProfileEntry
-from lobby.schema import upgrade
 from lobby.security import hash_pin, verify_pin
 
 
@@ -44,6 +43,8 @@ def initialise(db: Database, config: BranchConfig, actor: str | None = None) -> 
     Returns:
         The summary of :func:`apply_config`.
     """
+    from lobby.migrate import upgrade  # Alembic loads only when a schema may change
+
     upgrade(db.engine)
     with db.transaction() as session:
         branch = ensure_branch(session, config)

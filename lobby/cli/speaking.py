@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 from lobby.cli.context import CliContext
 
-Add = Callable[[str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser]
+Add = Callable[
+    [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
+]
 
 
 def register(add: Add) -> None:

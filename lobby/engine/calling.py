@@ -173,7 +173,7 @@ def _claim(uow: UnitOfWork, ticket_id: int) -> Ticket | None:
     return uow.session.scalar(
         select(Ticket)
         .where(Ticket.id == ticket_id, Ticket.state == TicketState.WAITING.value)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=Ticket)
         .execution_options(populate_existing=True)
     )
 

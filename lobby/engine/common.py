@@ -64,7 +64,7 @@ def ticket_by_number(uow: UnitOfWork, number: str, *, lock: bool = True) -> Tick
         .limit(1)
     )
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Ticket)
     ticket = uow.session.scalar(query)
     if ticket is None:
         raise NotFound(f"no ticket {cleaned} today")
@@ -76,7 +76,7 @@ def open_ticket(uow: UnitOfWork, counter: Counter) -> Ticket | None:
     return uow.session.scalar(
         select(Ticket)
         .where(Ticket.counter_id == counter.id, Ticket.state.in_(OPEN_STATES))
-        .with_for_update()
+        .with_for_update(of=Ticket)
     )
 
 

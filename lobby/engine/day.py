@@ -36,7 +36,7 @@ def close_day(uow: UnitOfWork, day: date | None = None) -> int:
             Ticket.business_day <= last,
             Ticket.state.not_in([s.value for s in TicketState if s.is_final]),
         )
-        .with_for_update()
+        .with_for_update(of=Ticket)
     ).all()
     for ticket in leftovers:
         ticket.state = next_state(ticket.number, TicketState(ticket.state), Action.EXPIRE).value

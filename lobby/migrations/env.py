@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed in by :mod:`lobby.schema`."""
+"""Alembic environment: runs on the connection handed in by :mod:`lobby.migrate`."""
 
 from alembic import context
 from sqlalchemy import Connection
@@ -21,5 +21,5 @@ def run(connection: Connection) -> None:
 
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through lobby.schema.upgrade, not the alembic command")
+    raise RuntimeError("run migrations through lobby.migrate.upgrade, not the alembic command")
 run(connection)

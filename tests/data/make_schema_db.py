@@ -11,14 +11,14 @@ import tempfile
 from pathlib import Path
 
 from lobby.cli.main import main
-from lobby.schema import MIGRATIONS, head_revision
+from lobby.migrate import MIGRATIONS
+from lobby.schema import HEAD
 
 STORED = Path(__file__).resolve().parent / "schemas"
 
 
 def build() -> Path:
-    head = head_revision()
-    name = next(MIGRATIONS.joinpath("versions").glob(f"{head}_*.py")).stem
+    name = next(MIGRATIONS.joinpath("versions").glob(f"{HEAD}_*.py")).stem
     target = STORED / f"{name}.sqlite"
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/lobby.db"

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.slow
 
 PROCESSES = 16
 ROUNDS = 25
-CLI_CYCLES = 3
+CLI_CYCLES = 2
 CLI_TIMEOUT = 120.0  # seconds for any one CLI command
 
 #: The ticket state each journal event kind leaves behind (the kinds these tests cause).
