@@ -1,0 +1,7 @@
+"""Entry script for the frozen `lobby` command."""
+
+import sys
+
+from lobby.cli.main import main
+
+sys.exit(main())
