@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -30,6 +31,14 @@ def board(session: Session, now: datetime) -> BoardView:
         .where(Ticket.business_day == today, Ticket.state.in_(OPEN_STATES))
         .order_by(Ticket.called_at.desc())
     ).all()
+    queues = service_queues(session, today, now)
+    return BoardView(tuple(ticket_view(t) for t in calls), tuple(queues), last_id)
+
+
+def service_queues(
+    session: Session, today: date, now: datetime, service_ids: Sequence[int] | None = None
+) -> tuple[ServiceQueue, ...]:
+    """Waiting count and longest wait of each active service (or of ``service_ids``, in order)."""
     waiting = {
         row.service_id: (row.n, row.oldest)
         for row in session.execute(
@@ -42,9 +51,14 @@ def board(session: Session, now: datetime) -> BoardView:
             .group_by(Ticket.service_id)
         )
     }
+    rows = {s.id: s for s in session.scalars(select(Service).where(Service.active))}
+    if service_ids is None:
+        service_ids = [s.id for s in sorted(rows.values(), key=lambda s: s.sort_order)]
     queues = []
-    services = select(Service).where(Service.active).order_by(Service.sort_order)
-    for service in session.scalars(services):
+    for service_id in service_ids:
+        service = rows.get(service_id)
+        if service is None:
+            continue
         count, oldest = waiting.get(service.id, (0, None))
         longest = 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds() / 60)
         queues.append(
@@ -57,4 +71,4 @@ def board(session: Session, now: datetime) -> BoardView:
                 longest_wait_min=round(longest, 1),
             )
         )
-    return BoardView(tuple(ticket_view(t) for t in calls), tuple(queues), last_id)
+    return tuple(queues)

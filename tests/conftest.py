@@ -7,6 +7,7 @@ purpose); each test gets its own copy.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +20,18 @@ from lobby.seeding import initialise
 from tests.helpers import ManualClock
 from tests.pgserver import PostgresServer
 
+# Qt needs a platform before the first QApplication; offscreen works with no display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 _names = itertools.count()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark GUI tests, so the core suite can run with ``-m "not gui"`` and no Qt."""
+    for item in items:
+        if "tests/gui/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.gui)
 
 
 @pytest.fixture(autouse=True)

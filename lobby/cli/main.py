@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from lobby import __version__
-from lobby.cli import admin, printing, queue, speaking
+from lobby.cli import admin, apps, printing, queue, speaking
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
 
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue.register(add)
     printing.register(add)
     speaking.register(add)
+    apps.register(add)
     return parser
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lobby.db import UnitOfWork
 from lobby.engine.common import ticket_by_number, ticket_view
@@ -25,7 +26,12 @@ MAX_TEXT = 2000
 def visit_of(uow: UnitOfWork, number: str) -> VisitView:
     """Today's visit behind a ticket number, with its whole chain of tickets."""
     visit = uow.session.get_one(Visit, ticket_by_number(uow, number, lock=False).visit_id)
-    rating = uow.session.scalar(select(Rating.score).where(Rating.visit_id == visit.id))
+    return visit_view(uow.session, visit)
+
+
+def visit_view(session: Session, visit: Visit) -> VisitView:
+    """The plain view of a visit row with its chain of tickets and rating."""
+    rating = session.scalar(select(Rating.score).where(Rating.visit_id == visit.id))
     return VisitView(
         id=visit.id,
         need=visit.need,

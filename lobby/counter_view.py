@@ -1,0 +1,99 @@
+"""What a teller console shows: its counter, the open ticket, parked tickets, its queues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lobby.board import service_queues
+from lobby.clock import business_day
+from lobby.engine.common import OPEN_STATES, ticket_view
+from lobby.engine.visits import visit_view
+from lobby.errors import NotFound
+from lobby.journal import last_event_id
+from lobby.models import Branch, Counter, Service, Ticket, WorkProfileEntry
+from lobby.states import TicketState
+from lobby.views import ServiceQueue, TicketView, VisitView
+
+
+@dataclass(frozen=True)
+class ServiceChoice:
+    """A service a ticket can be transferred to."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class CounterOverview:
+    """Everything a teller console shows, read in one go."""
+
+    number: int
+    name_zh: str
+    name_en: str
+    status: str
+    current: TicketView | None
+    visit: VisitView | None
+    parked: tuple[TicketView, ...]
+    queues: tuple[ServiceQueue, ...]
+    services: tuple[ServiceChoice, ...]
+    counters: tuple[int, ...]
+    last_event_id: int
+    documents: tuple[tuple[str, str], ...] = ()
+
+
+def counter_overview(session: Session, number: int, now: datetime) -> CounterOverview:
+    """Read the console's state for counter ``number`` at ``now``.
+
+    Raises:
+        NotFound: No active counter with that number.
+    """
+    last_id = last_event_id(session)
+    counter = session.scalar(select(Counter).where(Counter.number == number, Counter.active))
+    if counter is None:
+        raise NotFound(f"no counter {number}")
+    timezone = session.get_one(Branch, 1).timezone
+    today = business_day(now, timezone)
+    current = session.scalar(
+        select(Ticket).where(Ticket.counter_id == counter.id, Ticket.state.in_(OPEN_STATES))
+    )
+    parked = session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.counter_id == counter.id,
+            Ticket.state == TicketState.PARKED.value,
+            Ticket.business_day == today,
+        )
+        .order_by(Ticket.called_at)
+    ).all()
+    served = session.scalars(
+        select(WorkProfileEntry.service_id)
+        .where(WorkProfileEntry.profile_id == counter.profile_id)
+        .order_by(WorkProfileEntry.tier, WorkProfileEntry.id)
+    ).all()
+    services = session.scalars(
+        select(Service).where(Service.active).order_by(Service.sort_order)
+    ).all()
+    counters = session.scalars(
+        select(Counter.number).where(Counter.active).order_by(Counter.number)
+    ).all()
+    return CounterOverview(
+        number=counter.number,
+        name_zh=counter.name_zh,
+        name_en=counter.name_en,
+        status=counter.status,
+        current=ticket_view(current) if current else None,
+        visit=visit_view(session, current.visit) if current else None,
+        parked=tuple(ticket_view(t) for t in parked),
+        queues=service_queues(session, today, now, served),
+        services=tuple(ServiceChoice(s.code, s.name_zh, s.name_en) for s in services),
+        counters=tuple(counters),
+        last_event_id=last_id,
+        documents=tuple((d["key"], f"{d['zh']} {d['en']}") for d in current.service.documents)
+        if current
+        else (),
+    )

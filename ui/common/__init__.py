@@ -1,0 +1,1 @@
+"""What every Lobby app shares: the Qt application, fonts, background tasks, styles."""

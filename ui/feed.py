@@ -1,0 +1,98 @@
+"""The journal feed as Qt signals: a thread waits for changes; windows just connect.
+
+No widget polls: the feed thread blocks on the change detector (``PRAGMA
+data_version`` on SQLite, ``LISTEN`` on PostgreSQL) and emits the new events.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from lobby.db import Database
+from lobby.errors import LobbyError
+from lobby.feed import Feed, change_detector
+
+log = logging.getLogger(__name__)
+
+
+class _FeedThread(QThread):
+    events = Signal(list)
+    online = Signal(bool)
+
+    def __init__(self, db: Database, interval: float, after_id: int | None) -> None:
+        super().__init__()
+        self._db = db
+        self._interval = interval
+        self._after_id = after_id
+        self._stopping = False
+
+    def stop(self) -> None:
+        self._stopping = True
+
+    def run(self) -> None:
+        feed: Feed | None = None
+        connected = True
+        while not self._stopping:
+            try:
+                if feed is None:
+                    feed = Feed(self._db, change_detector(self._db, self._interval), self._after_id)
+                batch = feed.wait(0.25)
+                if not connected:
+                    connected = True
+                    self.online.emit(True)
+                    batch = feed.poll() + batch
+                if batch:
+                    self._after_id = batch[-1].id
+                    self.events.emit(batch)
+            except LobbyError as exc:
+                if connected:
+                    log.warning("feed lost the database: %s", exc)
+                    connected = False
+                    self.online.emit(False)
+                if feed is not None:
+                    self._after_id = feed.last_id
+                    feed.close()
+                    feed = None
+                self.msleep(500)  # retry pace while the database is away
+        if feed is not None:
+            feed.close()
+
+
+class LiveFeed(QObject):
+    """New journal events, delivered on the GUI thread.
+
+    Args:
+        db: The shared database.
+        interval: SQLite polling interval in seconds.
+        after_id: Deliver events after this id; ``None`` starts at the journal's end.
+
+    Signals:
+        events(list[EventView]): New events, oldest first, each exactly once.
+        online(bool): The database was lost (False) or is back (True).
+    """
+
+    events = Signal(list)
+    online = Signal(bool)
+
+    def __init__(
+        self,
+        db: Database,
+        interval: float = 0.02,
+        after_id: int | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._thread = _FeedThread(db, interval, after_id)
+        self._thread.events.connect(self.events)
+        self._thread.online.connect(self.online)
+
+    def start(self) -> None:
+        """Start following the journal."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the feed thread and wait for it."""
+        self._thread.stop()
+        self._thread.wait(5000)

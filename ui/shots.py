@@ -1,0 +1,144 @@
+"""``lobby shots APP --out DIR``: each main screen of an app, with sample data, as PNG.
+
+Screens render offscreen on a temporary SQLite database with the sample branch, so
+the pictures can be reviewed (and put in the README) without a display.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from lobby import engine
+from lobby.config import SAMPLE_BRANCH, load_branch_config
+from lobby.db import Database
+from lobby.seeding import initialise
+
+TELLER_SIZES = ((1366, 768), (1920, 1080))
+
+
+class ShiftedClock:
+    """The system clock, moved: sample tickets look as if issued minutes ago."""
+
+    def __init__(self) -> None:
+        from lobby.clock import SystemClock
+
+        self._clock = SystemClock()
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        """The system time plus the offset."""
+        return self._clock.now() + self.offset
+
+
+@contextmanager
+def sample_branch() -> Iterator[tuple[Database, ShiftedClock]]:
+    """A temporary database with the sample branch and a morning's tickets."""
+    with tempfile.TemporaryDirectory(prefix="lobby-shots-") as tmp:
+        clock = ShiftedClock()
+        clock.offset = -timedelta(minutes=30)
+        db = Database.open(f"sqlite:///{Path(tmp) / 'lobby.db'}", clock=clock)
+        initialise(db, load_branch_config(SAMPLE_BRANCH), "shots")
+        with db.unit_of_work("G01") as uow:
+            for service in ("cash", "cash", "account", "wealth", "cash", "enquiry"):
+                engine.issue_ticket(uow, service)
+        clock.offset = -timedelta(minutes=26)
+        with db.unit_of_work("T02") as uow:
+            engine.call_next(uow, 2)
+            engine.start(uow, 2)
+            engine.transfer(
+                uow, 2, to_service="account", note="客户需办理第二张卡 wants a second card"
+            )
+        clock.offset = -timedelta(minutes=24)
+        with db.unit_of_work("G01") as uow:
+            engine.issue_ticket(
+                uow,
+                "cash",
+                category="elderly",
+                phone="13812345678",
+                note="行动不便，需要座椅 / needs a chair",
+                documents=["id_card"],
+            )
+        clock.offset = timedelta()
+        try:
+            yield db, clock
+        finally:
+            db.dispose()
+
+
+def settle(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    """Process Qt events until ``condition`` holds (background tasks finished)."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not settle")
+        QApplication.processEvents()
+        time.sleep(0.01)
+    QApplication.processEvents()
+
+
+def _teller(out: Path) -> list[Path]:
+    from ui.teller.window import bootstrap
+
+    files = []
+    with sample_branch() as (db, _clock):
+        window, feed, runner = bootstrap(db, 1)
+        try:
+            for width, height in TELLER_SIZES:
+                window.resize(width, height)
+                window.show()
+                settle(lambda: True)
+                files.append(_grab(window, out / f"teller-signin-{width}x{height}.png"))
+            window.sign_in.staff.setText("T01")
+            window.sign_in.pin.setText("1111")
+            window.sign_in.button.click()
+            settle(lambda: window.controller.overview is not None and not runner.busy)
+            window.controller.call_next()
+            settle(lambda: not runner.busy)
+            for width, height in TELLER_SIZES:
+                window.resize(width, height)
+                settle(lambda: True)
+                files.append(_grab(window, out / f"teller-console-{width}x{height}.png"))
+            window.resize(*TELLER_SIZES[0])
+            window.console.buttons["transfer"].click()
+            settle(lambda: window.dialog is not None)
+            files.append(_grab(window.dialog, out / "teller-transfer.png"))
+            window.dialog.reject()  # type: ignore[union-attr]
+            window.controller.finished_ticket.emit("A007")
+            settle(lambda: window.dialog is not None)
+            files.append(_grab(window.dialog, out / "teller-rating.png"))
+            window.dialog.reject()  # type: ignore[union-attr]
+        finally:
+            window.close()
+            feed.stop()
+            runner.wait()
+    return files
+
+
+def _grab(widget: object, path: Path) -> Path:
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(widget, QWidget)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+RENDERERS: dict[str, Callable[[Path], list[Path]]] = {"teller": _teller}
+
+
+def render(app_name: str, out: Path) -> list[Path]:
+    """Render every main screen of ``app_name`` into ``out``; return the files."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.common.app import make_app
+
+    make_app(["lobby-shots"])
+    return RENDERERS[app_name](out)

@@ -1,0 +1,1 @@
+"""The teller console (柜员): call, confirm, serve, transfer, rate."""

@@ -1,0 +1,204 @@
+"""The teller console's actions: each is one engine operation run off the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from lobby import engine
+from lobby.counter_view import CounterOverview, counter_overview
+from lobby.db import Database, UnitOfWork
+from lobby.errors import LobbyError, NothingToCall
+from lobby.staff import StaffView, sign_in
+from lobby.views import EventView
+from ui.common.tasks import TaskRunner
+
+# Journal kinds that change what a console shows.
+RELEVANT = {
+    "issued", "called", "recalled", "started", "finished", "no_show", "parked", "resumed",
+    "transferred", "cancelled", "expired", "details_confirmed", "counter_open",
+    "counter_break", "counter_closed", "day_closed", "config_loaded",
+}  # fmt: skip
+
+
+class TellerController(QObject):
+    """Runs a counter's actions and keeps its overview fresh.
+
+    Signals:
+        overview_changed(CounterOverview): New state to show.
+        notice(str, str): A message for the teller and its level ("info", "warn", "error").
+        signed_in(StaffView): Sign-in succeeded.
+        finished_ticket(str): A ticket was finished (the rating dialog follows).
+    """
+
+    overview_changed = Signal(object)
+    notice = Signal(str, str)
+    signed_in = Signal(object)
+    finished_ticket = Signal(str)
+
+    def __init__(self, db: Database, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._runner = runner
+        self.counter: int | None = None
+        self.staff: StaffView | None = None
+        self.overview: CounterOverview | None = None
+
+    def now(self) -> datetime:
+        """The database clock's time (tests move it by hand)."""
+        return self._db.clock.now()
+
+    # sign-in and refresh
+
+    def sign_in(self, code: str, pin: str, counter: int) -> None:
+        """Check the PIN (slow on purpose, so off the GUI thread) and open the counter."""
+
+        def work() -> tuple[StaffView, CounterOverview]:
+            staff = sign_in(self._db, code, pin, "teller", device=f"counter-{counter}")
+            with self._db.read() as session:
+                return staff, counter_overview(session, counter, self._db.clock.now())
+
+        def done(result: tuple[StaffView, CounterOverview]) -> None:
+            self.staff, overview = result
+            self.counter = counter
+            self._show(overview)
+            self.signed_in.emit(self.staff)
+            if overview.current is not None:
+                self.notice.emit(f"已恢复 {overview.current.number} / restored open ticket", "info")
+
+        self._runner.run(work, done, self._error)
+
+    def refresh(self) -> None:
+        """Re-read the overview (after a journal event)."""
+        if self.counter is None:
+            return
+        counter = self.counter
+
+        def work() -> CounterOverview:
+            with self._db.read() as session:
+                return counter_overview(session, counter, self._db.clock.now())
+
+        self._runner.run(work, self._show, self._error)
+
+    def on_events(self, events: list[EventView]) -> None:
+        """Refresh when the journal shows a change this console cares about."""
+        if any(e.kind in RELEVANT for e in events):
+            self.refresh()
+
+    # actions
+
+    def call_next(self) -> None:
+        """Call the next customer by the routing rule."""
+        self._act(lambda uow, n: engine.call_next(uow, n), "叫号 called {number}")
+
+    def call_specific(self, text: str) -> None:
+        """Call a typed number or a scanned QR code."""
+        if not text.strip():
+            self.notice.emit("请输入票号 / type a ticket number", "warn")
+            return
+        self._act(lambda uow, n: engine.call_ticket(uow, n, text), "叫号 called {number}")
+
+    def recall(self) -> None:
+        """Call the open ticket again."""
+        self._act(lambda uow, n: engine.recall(uow, n), "重呼 recalled {number}")
+
+    def start(self) -> None:
+        """The customer has arrived."""
+        self._act(lambda uow, n: engine.start(uow, n), "开始办理 started {number}")
+
+    def finish(self, outcome: str, follow_up: str) -> None:
+        """Finish with an outcome; the rating dialog follows."""
+
+        def done(ticket: Any) -> None:
+            self.finished_ticket.emit(ticket.number)
+
+        self._act(
+            lambda uow, n: engine.finish(uow, n, outcome=outcome, follow_up=follow_up),
+            "办结 finished {number}",
+            then=done,
+        )
+
+    def no_show(self) -> None:
+        """The called customer did not come."""
+        self._act(lambda uow, n: engine.no_show(uow, n), "过号 no-show {number}")
+
+    def park(self, note: str = "") -> None:
+        """Set the customer aside."""
+        self._act(lambda uow, n: engine.park(uow, n, note=note), "挂起 parked {number}")
+
+    def resume(self, number: str) -> None:
+        """Call a parked ticket back."""
+        self._act(lambda uow, n: engine.resume(uow, n, number), "恢复 resumed {number}")
+
+    def transfer(self, to_service: str | None, to_counter: int | None, note: str) -> None:
+        """Hand the customer on with a note."""
+        self._act(
+            lambda uow, n: engine.transfer(
+                uow, n, to_service=to_service, to_counter=to_counter, note=note
+            ),
+            "转办 transferred {number}",
+        )
+
+    def confirm(self, note: str, phone: str, documents: list[str]) -> None:
+        """Confirm (and correct) the greeter's triage."""
+        current = self.overview.current if self.overview else None
+        if current is None:
+            self.notice.emit("没有当前客户 / no current customer", "warn")
+            return
+        self._act(
+            lambda uow, n: engine.confirm_details(
+                uow, current.number, note=note, phone=phone, documents=documents
+            ),
+            "信息已确认 details confirmed",
+        )
+
+    def rate(self, number: str, score: int) -> None:
+        """Record the customer's rating."""
+        self._act(lambda uow, n: engine.rate_visit(uow, number, score), "感谢评价 rated")
+
+    def set_status(self, status: str) -> None:
+        """Open the counter, pause it or close it."""
+        self._act(
+            lambda uow, n: engine.set_counter_status(uow, n, status), "窗口状态 status: " + status
+        )
+
+    # plumbing
+
+    def _act(
+        self,
+        op: Callable[[UnitOfWork, int], Any],
+        message: str,
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        if self.counter is None or self.staff is None:
+            self.notice.emit("请先登录 / sign in first", "warn")
+            return
+        counter, actor = self.counter, self.staff.code
+
+        def work() -> tuple[Any, CounterOverview]:
+            with self._db.unit_of_work(actor) as uow:
+                result = op(uow, counter)
+            with self._db.read() as session:
+                return result, counter_overview(session, counter, self._db.clock.now())
+
+        def done(pair: tuple[Any, CounterOverview]) -> None:
+            result, overview = pair
+            self._show(overview)
+            number = getattr(result, "number", "")
+            self.notice.emit(message.format(number=number), "info")
+            if then is not None:
+                then(result)
+
+        self._runner.run(work, done, self._error)
+
+    def _show(self, overview: CounterOverview) -> None:
+        self.overview = overview
+        self.overview_changed.emit(overview)
+
+    def _error(self, exc: LobbyError) -> None:
+        level = "warn" if isinstance(exc, NothingToCall) else "error"
+        text = "没有等候的客户 / " + str(exc) if isinstance(exc, NothingToCall) else str(exc)
+        self.notice.emit(text, level)
