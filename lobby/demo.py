@@ -8,7 +8,10 @@ apps do. The Qt apps join this demo as they are built.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -23,7 +26,13 @@ from lobby.errors import LobbyError, NothingToCall
 from lobby.feed import Feed, change_detector
 from lobby.seeding import initialise
 
-DEMO_COUNTERS = (1, 2, 4, 5, 8)
+#: Windows the demo opens: (command, its arguments). Each app issue adds its own.
+APP_WINDOWS: tuple[tuple[str, ...], ...] = (
+    ("teller", "--counter", "1", "--staff", "T01"),
+    ("teller", "--counter", "4", "--staff", "T03"),
+)
+#: Counters a simulated teller works when no window has it.
+SIMULATED_COUNTERS = (1, 2, 4, 5, 8)
 CATEGORIES = ("regular",) * 8 + ("elderly", "vip")
 
 
@@ -63,6 +72,11 @@ def _teller(db: Database, counter: int, stop: threading.Event, speed: float, see
             continue  # the ticket was marked no-show above
 
 
+def has_display() -> bool:
+    """Whether windows can be shown (an X or Wayland display, or a Qt platform chosen)."""
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
     """Initialise a demo database (a temporary SQLite file unless --db is given) and run."""
     workdir = None
@@ -75,12 +89,23 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
     stop = threading.Event()
     rng = random.Random(7)
     workers = [threading.Thread(target=_greeter, args=(db, stop, args.speed, rng), daemon=True)]
+    windows = [] if args.headless or not has_display() else list(APP_WINDOWS)
+    taken = {int(w[2]) for w in windows if w[0] == "teller"}
     workers += [
         threading.Thread(target=_teller, args=(db, n, stop, args.speed, n), daemon=True)
-        for n in DEMO_COUNTERS
+        for n in SIMULATED_COUNTERS
+        if n not in taken
     ]
     feed = Feed(db, change_detector(db))
     print(f"Lobby demo on {url} (Ctrl-C to stop)", flush=True)
+    if not windows:
+        print("No display: the apps' windows stay closed; the branch runs in this terminal.")
+    else:
+        print("Sample sign-in: tellers T01/1111, T02/2222, T03/3333; greeter G01/2468.")
+    apps = [
+        subprocess.Popen([sys.executable, "-m", "lobby", *window, "--db", url])
+        for window in windows
+    ]
     for worker in workers:
         worker.start()
     deadline = time.monotonic() + args.seconds if args.seconds else None
@@ -100,6 +125,10 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
         waiting = ", ".join(f"{q.prefix}:{q.waiting}" for q in view.queues)
         print(f"Waiting now: {waiting}", flush=True)
     finally:
+        for app in apps:
+            app.terminate()
+        for app in apps:
+            app.wait(timeout=10)
         stop.set()
         for worker in workers:
             worker.join(timeout=5)

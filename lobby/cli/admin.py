@@ -206,3 +206,4 @@ def register(add: Add) -> None:
         "--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)"
     )
     p.add_argument("--speed", type=float, default=1.0, help="how fast the simulated branch acts")
+    p.add_argument("--headless", action="store_true", help="no windows, even with a display")

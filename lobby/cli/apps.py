@@ -18,7 +18,7 @@ def teller(args: argparse.Namespace, ctx: CliContext) -> None:
     """Start the teller console."""
     from ui.teller.main import run
 
-    run(ctx.database(), args.counter)
+    run(ctx.database(), args.counter, args.staff)
 
 
 def shots(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -33,6 +33,7 @@ def register(add: Add) -> None:
     """Add the app commands to the parser."""
     p = add("teller", teller, "start the teller console")
     p.add_argument("--counter", type=int, metavar="N", help="preselect this counter")
+    p.add_argument("--staff", metavar="ID", help="prefill the staff id")
     p = add("shots", shots, "render an app's screens to PNG")
     p.add_argument("app", choices=APPS)
     p.add_argument("--out", type=Path, required=True, metavar="DIR")

@@ -7,10 +7,13 @@ from ui.common.app import make_app
 from ui.teller.window import bootstrap
 
 
-def run(db: Database, counter: int | None) -> int:
+def run(db: Database, counter: int | None, staff: str | None = None) -> int:
     """Show the teller console on ``db`` and run the event loop."""
     app = make_app()
     window, feed, runner = bootstrap(db, counter)
+    if staff:
+        window.sign_in.staff.setText(staff)
+        window.sign_in.pin.setFocus()
     window.resize(1366, 768)
     window.show()
     try:
