@@ -10,10 +10,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES, ticket_view
+from lobby.estimate import open_counters, wait_range
 from lobby.journal import last_event_id
-from lobby.models import Branch, Service, Ticket
+from lobby.models import Branch, Counter, Event, Service, Ticket
 from lobby.states import TicketState
-from lobby.views import BoardView, ServiceQueue
+from lobby.views import BoardView, CallView, CounterState, ServiceQueue
+
+#: Journal kinds the hall display announces.
+CALL_KINDS = ("called", "recalled", "resumed")
+RECENT_CALLS = 10
 
 
 def board(session: Session, now: datetime) -> BoardView:
@@ -32,7 +37,47 @@ def board(session: Session, now: datetime) -> BoardView:
         .order_by(Ticket.called_at.desc())
     ).all()
     queues = service_queues(session, today, now)
-    return BoardView(tuple(ticket_view(t) for t in calls), tuple(queues), last_id)
+    branch = session.get_one(Branch, 1)
+    return BoardView(
+        calls=tuple(ticket_view(t) for t in calls),
+        queues=queues,
+        last_event_id=last_id,
+        recent=recent_calls(session, today),
+        counters=counter_states(session, today),
+        branch_zh=branch.name_zh,
+        branch_en=branch.name_en,
+    )
+
+
+def recent_calls(session: Session, today: date, limit: int = RECENT_CALLS) -> tuple[CallView, ...]:
+    """The latest calls of the day (called, recalled, resumed), newest first."""
+    rows = session.execute(
+        select(Event.id, Event.kind, Event.at, Ticket.number, Counter.number, Service)
+        .join(Ticket, Ticket.id == Event.ticket_id)
+        .join(Counter, Counter.id == Event.counter_id)
+        .join(Service, Service.id == Ticket.service_id)
+        .where(Event.kind.in_(CALL_KINDS), Ticket.business_day == today)
+        .order_by(Event.id.desc())
+        .limit(limit)
+    )
+    return tuple(
+        CallView(event_id, kind, number, counter, service.name_zh, service.name_en, at)
+        for event_id, kind, at, number, counter, service in rows
+    )
+
+
+def counter_states(session: Session, today: date) -> tuple[CounterState, ...]:
+    """Each active counter, its status and the number it is calling or serving."""
+    rows = session.execute(
+        select(Ticket.counter_id, Ticket.number).where(
+            Ticket.business_day == today, Ticket.state.in_(OPEN_STATES)
+        )
+    )
+    current = {counter_id: number for counter_id, number in rows}
+    counters = session.scalars(select(Counter).where(Counter.active).order_by(Counter.number))
+    return tuple(
+        CounterState(c.number, c.name_zh, c.name_en, c.status, current.get(c.id)) for c in counters
+    )
 
 
 def service_queues(
@@ -60,6 +105,7 @@ def service_queues(
         if service is None:
             continue
         count, oldest = waiting.get(service.id, (0, None))
+        estimate = wait_range(count, service.mean_service_min, open_counters(session, service.id))
         longest = 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds() / 60)
         queues.append(
             ServiceQueue(
@@ -69,6 +115,8 @@ def service_queues(
                 name_en=service.name_en,
                 waiting=count,
                 longest_wait_min=round(longest, 1),
+                wait_low_min=estimate.low_min,
+                wait_high_min=estimate.high_min,
             )
         )
     return tuple(queues)

@@ -7,6 +7,7 @@ open counters that serve it first (tier 1), widened to a range.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -43,19 +44,27 @@ def estimate_wait(session: Session, ticket_id: int) -> WaitEstimate:
         )
         or 0
     )
-    counters = (
-        session.scalar(
-            select(func.count(Counter.id))
-            .join(WorkProfileEntry, WorkProfileEntry.profile_id == Counter.profile_id)
-            .where(
-                WorkProfileEntry.service_id == ticket.service_id,
-                WorkProfileEntry.tier == 1,
-                Counter.active,
-                Counter.status == "open",
-            )
-        )
-        or 1
-    )
+    counters = open_counters(session, ticket.service_id)
     mean = session.get_one(Service, ticket.service_id).mean_service_min
-    centre = ahead * mean / counters
-    return WaitEstimate(ahead, int(centre * LOW), int(round(centre * HIGH + 0.4999)))
+    return wait_range(ahead, mean, counters)
+
+
+def wait_range(ahead: int, mean_service_min: float, counters: int) -> WaitEstimate:
+    """The range for ``ahead`` people shared among ``counters`` at the mean service time."""
+    centre = ahead * mean_service_min / max(1, counters)
+    return WaitEstimate(ahead, int(centre * LOW), math.ceil(centre * HIGH))
+
+
+def open_counters(session: Session, service_id: int) -> int:
+    """How many open counters serve the service first (tier 1); at least 1."""
+    count = session.scalar(
+        select(func.count(Counter.id))
+        .join(WorkProfileEntry, WorkProfileEntry.profile_id == Counter.profile_id)
+        .where(
+            WorkProfileEntry.service_id == service_id,
+            WorkProfileEntry.tier == 1,
+            Counter.active,
+            Counter.status == "open",
+        )
+    )
+    return max(1, int(count or 0))

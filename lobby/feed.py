@@ -125,6 +125,8 @@ class Feed:
             with db.read() as session:
                 after_id = last_event_id(session)
         self.last_id = after_id
+        # commits between ``after_id`` and the detector's start raise no signal
+        self._caught_up = False
 
     def poll(self) -> list[EventView]:
         """Read every event after :attr:`last_id` and advance it."""
@@ -137,6 +139,10 @@ class Feed:
 
     def wait(self, timeout: float) -> list[EventView]:
         """Wait up to ``timeout`` seconds for a change, then return the new events."""
+        if not self._caught_up:
+            self._caught_up = True
+            if batch := self.poll():
+                return batch
         if self._detector.wait(timeout):
             return self.poll()
         return []

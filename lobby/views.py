@@ -94,6 +94,32 @@ class ServiceQueue:
     name_en: str
     waiting: int
     longest_wait_min: float
+    wait_low_min: int = 0
+    wait_high_min: int = 0
+
+
+@dataclass(frozen=True)
+class CallView:
+    """One call as the hall display lists it."""
+
+    event_id: int
+    kind: str
+    number: str
+    counter: int
+    service_zh: str
+    service_en: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CounterState:
+    """A counter as the per-counter layout shows it."""
+
+    number: int
+    name_zh: str
+    name_en: str
+    status: str
+    current: str | None
 
 
 @dataclass(frozen=True)
@@ -103,6 +129,10 @@ class BoardView:
     calls: tuple[TicketView, ...]
     queues: tuple[ServiceQueue, ...]
     last_event_id: int
+    recent: tuple[CallView, ...] = ()
+    counters: tuple[CounterState, ...] = ()
+    branch_zh: str = ""
+    branch_en: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""

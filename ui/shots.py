@@ -142,3 +142,38 @@ def render(app_name: str, out: Path) -> list[Path]:
 
     make_app(["lobby-shots"])
     return RENDERERS[app_name](out)
+
+
+DISPLAY_SIZES = ((1920, 1080), (1280, 720))
+
+
+def _display(out: Path) -> list[Path]:
+    from ui.display.main import bootstrap
+
+    files = []
+    with sample_branch() as (db, _clock):
+        with db.unit_of_work("T01") as uow:
+            engine.call_next(uow, 1)
+        with db.unit_of_work("T03") as uow:
+            engine.call_next(uow, 4)
+        for layout, counter in (("board", 2), ("counters", 3)):
+            window, model, feed, runner = bootstrap(db, layout=layout)
+            try:
+                with db.unit_of_work("T02") as uow:
+                    engine.call_next(uow, counter)
+                settle(lambda m=model: m.board is not None and len(m.announced) > 0)  # type: ignore[misc]
+                settle(lambda r=runner: not r.busy)  # type: ignore[misc]
+                for width, height in DISPLAY_SIZES if layout == "board" else DISPLAY_SIZES[:1]:
+                    window.resize(width, height)
+                    window.show()
+                    settle(lambda: True)
+                    name = f"display-{layout}-{width}x{height}.png"
+                    files.append(_grab(window, out / name))
+            finally:
+                window.close()
+                feed.stop()
+                runner.wait()
+    return files
+
+
+RENDERERS["display"] = _display

@@ -15,6 +15,7 @@ import pytest
 from lobby import engine
 from lobby.db import Database
 from lobby.feed import Feed, SQLiteChangeDetector, change_detector
+from lobby.journal import last_event_id
 
 
 def issue(db: Database, service: str = "cash") -> str:
@@ -105,3 +106,19 @@ def _read_line(proc: subprocess.Popen[str], timeout: float) -> str:
     if not ready:
         raise AssertionError(f"no output within {timeout}s")
     return proc.stdout.readline()
+
+
+def test_feed_delivers_commits_made_before_its_first_wait(db_url: str) -> None:
+    writer = Database.open(db_url)
+    reader = Database.open(db_url)
+    with reader.read() as session:
+        seen = last_event_id(session)  # e.g. the board a display has just drawn
+    number = issue(writer)  # committed before the detector starts: it raises no signal
+    feed = Feed(reader, change_detector(reader), after_id=seen)
+    try:
+        events = feed.wait(timeout=0.01)
+        assert [(e.kind, e.ticket) for e in events] == [("issued", number)]
+    finally:
+        feed.close()
+        writer.dispose()
+        reader.dispose()

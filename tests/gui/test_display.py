@@ -1,0 +1,141 @@
+"""The hall display: calls from other processes, announced once each, never replayed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from lobby import engine
+from lobby.db import Database
+from ui.common.app import make_app
+from ui.display.main import bootstrap
+from ui.display.window import DisplayWindow
+
+
+class RecordingAnnouncer:
+    """Stands in for the speech device: records what it was asked to say."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls: list[tuple[str, int]] = []
+        self.fail = fail
+
+    def announce(self, number: str, counter: int) -> None:
+        self.calls.append((number, counter))
+        if self.fail:
+            raise RuntimeError("speech worker crashed")
+
+
+class Display:
+    def __init__(self, qtbot: QtBot, db: Database, announcer: RecordingAnnouncer) -> None:
+        self.window, self.model, self.feed, self.runner = bootstrap(db, announcer)
+        qtbot.addWidget(self.window)
+        self.window.resize(1280, 720)
+        self.window.show()
+
+    def close(self) -> None:
+        self.window.close()
+        self.feed.stop()
+        self.runner.wait()
+
+
+@pytest.fixture
+def displays(qtbot: QtBot) -> Iterator[list[Display]]:
+    make_app(["test"])
+    opened: list[Display] = []
+    yield opened
+    for display in opened:
+        display.close()
+
+
+def issue_and_call(db: Database, counter: int, service: str = "cash") -> str:
+    with db.unit_of_work("G01") as uow:
+        engine.issue_ticket(uow, service)
+    with db.unit_of_work("T01") as uow:
+        return engine.call_next(uow, counter).number
+
+
+def hero(window: DisplayWindow) -> tuple[str, str]:
+    return window.hero_number.text(), window.hero_counter.text()
+
+
+def test_a_call_from_another_process_appears(
+    qtbot: QtBot, db: Database, db_url: str, displays: list[Display]
+) -> None:
+    with db.unit_of_work("G01") as uow:
+        number = engine.issue_ticket(uow, "cash").number
+    announcer = RecordingAnnouncer()
+    display = Display(qtbot, db, announcer)
+    displays.append(display)
+    subprocess.run(
+        [sys.executable, "-m", "lobby", "call", "--counter", "3", "--db", db_url],
+        check=True,
+        capture_output=True,
+    )
+    qtbot.waitUntil(lambda: hero(display.window) == (number, "→ 3号窗口"), timeout=10_000)
+    assert announcer.calls == [(number, 3)]
+    assert "Ticket A001, please go to counter 3" in display.window.hero_en.text()
+
+
+def test_each_call_is_announced_once_in_order(
+    qtbot: QtBot, db: Database, displays: list[Display]
+) -> None:
+    announcer = RecordingAnnouncer()
+    display = Display(qtbot, db, announcer)
+    displays.append(display)
+    expected = [(issue_and_call(db, counter), counter) for counter in (1, 2, 3)]
+    with db.unit_of_work("T01") as uow:
+        engine.recall(uow, 2)
+    expected.append((expected[1][0], 2))
+    qtbot.waitUntil(lambda: len(announcer.calls) == 4, timeout=10_000)
+    assert announcer.calls == expected
+    qtbot.waitUntil(lambda: not display.runner.busy, timeout=10_000)
+    recent = [(c.number, c.counter) for c in display.model.board.recent]  # type: ignore[union-attr]
+    assert recent[:4] == list(reversed(expected))
+    # the recall is up large; the labels list the calls before it
+    assert display.window.recent_labels[0].text() == "A003  →  3号窗口"
+
+
+def test_restart_shows_the_board_without_replaying(
+    qtbot: QtBot, db: Database, displays: list[Display]
+) -> None:
+    first = RecordingAnnouncer()
+    display = Display(qtbot, db, first)
+    displays.append(display)
+    number = issue_and_call(db, 1)
+    qtbot.waitUntil(lambda: first.calls == [(number, 1)], timeout=10_000)
+    display.close()
+    displays.remove(display)
+    second = RecordingAnnouncer()
+    again = Display(qtbot, db, second)
+    displays.append(again)
+    assert hero(again.window) == (number, "→ 1号窗口")
+    later = issue_and_call(db, 2)
+    qtbot.waitUntil(lambda: second.calls == [(later, 2)], timeout=10_000)
+
+
+def test_speech_failure_leaves_the_board_working(
+    qtbot: QtBot, db: Database, displays: list[Display]
+) -> None:
+    announcer = RecordingAnnouncer(fail=True)
+    display = Display(qtbot, db, announcer)
+    displays.append(display)
+    with qtbot.captureExceptions() as raised:
+        first = issue_and_call(db, 1)
+        qtbot.waitUntil(lambda: hero(display.window)[0] == first, timeout=10_000)
+        second = issue_and_call(db, 2)
+        qtbot.waitUntil(lambda: hero(display.window)[0] == second, timeout=10_000)
+    assert raised == []
+    assert announcer.calls == [(first, 1), (second, 2)]
+
+
+def test_queues_update_live(qtbot: QtBot, db: Database, displays: list[Display]) -> None:
+    display = Display(qtbot, db, RecordingAnnouncer())
+    displays.append(display)
+    with db.unit_of_work("G01") as uow:
+        engine.issue_ticket(uow, "vip")
+    label = display.window.queue_labels[2 * 7 + 1]  # V, the eighth service
+    qtbot.waitUntil(lambda: label.text().startswith("1 人"), timeout=10_000)

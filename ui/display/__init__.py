@@ -1,0 +1,1 @@
+"""The hall display (叫号屏): calls customers see and hear."""
