@@ -1,0 +1,123 @@
+"""Call-to-board latency: another process calls, the display's board model shows it.
+
+For each backend, 200 calls are made one at a time by a separate OS process; the
+display side (this process, Qt offscreen) stamps the moment its ``BoardModel`` emits
+the call. The baseline, measured in the same run, is the bare journal feed
+(``lobby.feed.Feed.wait`` in a plain loop, no Qt) on the same database.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from lobby.db import Database
+from lobby.feed import Feed, change_detector
+from ui.common.app import make_app
+from ui.display.main import bootstrap
+
+pytestmark = pytest.mark.slow
+CALLS = 200
+
+
+class Caller:
+    """The calling process."""
+
+    def __init__(self, url: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.bench.caller", url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def call(self) -> tuple[str, int]:
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.proc.stdin.write("call\n")
+        self.proc.stdin.flush()
+        number, stamp = self.proc.stdout.readline().split()
+        return number, int(stamp)
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("quit\n")
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(samples_ms, n=100, method="inclusive")
+    return {
+        "p50_ms": round(cuts[49], 2),
+        "p95_ms": round(cuts[94], 2),
+        "p99_ms": round(cuts[98], 2),
+        "max_ms": round(max(samples_ms), 2),
+    }
+
+
+def measure_display(qtbot: QtBot, db: Database, url: str) -> list[float]:
+    make_app(["bench"])
+    window, model, feed, runner = bootstrap(db)
+    seen: dict[str, int] = {}
+    model.called.connect(lambda call: seen.setdefault(call.number, time.monotonic_ns()))
+    caller = Caller(url)
+    latencies = []
+    try:
+        for _ in range(CALLS):
+            number, committed = caller.call()
+            qtbot.waitUntil(lambda n=number: n in seen, timeout=10_000)  # type: ignore[misc]
+            latencies.append((seen.pop(number) - committed) / 1e6)
+    finally:
+        caller.close()
+        window.close()
+        feed.stop()
+        runner.wait()
+    return latencies
+
+
+def measure_bare_feed(db: Database, url: str) -> list[float]:
+    feed = Feed(db, change_detector(db, 0.02))
+    caller = Caller(url)
+    latencies = []
+    try:
+        for _ in range(CALLS):
+            number, committed = caller.call()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                hits = [e for e in feed.wait(1.0) if e.kind == "called" and e.ticket == number]
+                if hits:
+                    latencies.append((time.monotonic_ns() - committed) / 1e6)
+                    break
+            else:
+                raise AssertionError(f"call {number} never reached the feed")
+    finally:
+        caller.close()
+        feed.close()
+    return latencies
+
+
+def run(benchmark: Any, measure: Callable[[], list[float]], label: str) -> dict[str, float]:
+    samples: list[float] = []
+    benchmark.pedantic(lambda: samples.extend(measure()), rounds=1, iterations=1)
+    figures = percentiles(samples)
+    benchmark.extra_info.update({"calls": len(samples), **figures})
+    print(f"\n{label}: {figures}")
+    return figures
+
+
+def test_display_latency(benchmark: Any, qtbot: QtBot, db: Database, db_url: str) -> None:
+    baseline = percentiles(measure_bare_feed(db, db_url))
+    figures = run(benchmark, lambda: measure_display(qtbot, db, db_url), "display")
+    benchmark.extra_info["baseline_bare_feed"] = baseline
+    print(f"bare feed baseline: {baseline}")
+    assert figures["p50_ms"] > 0
