@@ -1,5 +1,6 @@
 """A teller in another process, for the display latency benchmark.
 
+Usage: ``python -m tests.bench.caller URL 1,2,3`` (counters that serve cash).
 Reads one line per call from stdin (``call``), issues and calls a ticket, and prints
 ``NUMBER MONOTONIC_NS`` taken right after the commit; ``quit`` ends it.
 CLOCK_MONOTONIC is one clock for every process on the machine.
@@ -14,9 +15,8 @@ from lobby import engine
 from lobby.db import Database
 
 
-def main(url: str) -> None:
+def main(url: str, counters: list[int]) -> None:
     db = Database.open(url)
-    counters = [1, 2, 3]
     for turn, line in enumerate(sys.stdin):
         if line.strip() != "call":
             break
@@ -33,4 +33,4 @@ def main(url: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], [int(n) for n in sys.argv[2].split(",")])

@@ -30,9 +30,9 @@ CALLS = 200
 class Caller:
     """The calling process."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, counters: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.bench.caller", url],
+            [sys.executable, "-m", "tests.bench.caller", url, counters],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -70,7 +70,7 @@ def measure_display(qtbot: QtBot, db: Database, url: str) -> list[float]:
     window, model, feed, runner = bootstrap(db)
     seen: dict[str, int] = {}
     model.called.connect(lambda call: seen.setdefault(call.number, time.monotonic_ns()))
-    caller = Caller(url)
+    caller = Caller(url, "4,6")
     latencies = []
     try:
         for _ in range(CALLS):
@@ -87,7 +87,7 @@ def measure_display(qtbot: QtBot, db: Database, url: str) -> list[float]:
 
 def measure_bare_feed(db: Database, url: str) -> list[float]:
     feed = Feed(db, change_detector(db, 0.02))
-    caller = Caller(url)
+    caller = Caller(url, "1,2,3")
     latencies = []
     try:
         for _ in range(CALLS):
