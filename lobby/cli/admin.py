@@ -92,12 +92,16 @@ def report(args: argparse.Namespace, ctx: CliContext) -> None:
         raise InvalidInput("--from is after --to")
     with db.read() as session:
         result = build_report(session, first, last)
-    o = result.overall
+    t = result.totals
+
+    def minutes(seconds: float | None) -> str:
+        return "-" if seconds is None else f"{seconds / 60:.1f} min"
+
     text = (
-        f"{first} .. {last}: issued {o.issued}, served {o.served}, no-show {o.no_show}, "
-        f"mean wait {o.mean_wait_min} min (p90 {o.p90_wait_min}), mean service "
-        f"{o.mean_service_min} min, service level {o.service_level}, ratings {result.ratings} "
-        f"(mean {result.mean_rating}), complaints {result.complaints}"
+        f"{first} .. {last}: issued {t.issued}, served {t.served}, no-show {t.no_show}, "
+        f"wait {minutes(t.avg_wait_s)} (p90 {minutes(t.p90_wait_s)}), service "
+        f"{minutes(t.avg_service_s)}, service level {t.service_level}, ratings {result.ratings} "
+        f"(avg {result.avg_rating}), complaints {result.complaints}"
     )
     ctx.emit(result.to_json(), text)
 

@@ -175,10 +175,11 @@ def test_report_counts_the_day(capsys: pytest.CaptureFixture[str], db_url: str) 
     code, out, _ = run(capsys, "report", "--db", db_url, "--json")
     report = json.loads(out)
     assert code == 0
-    assert report["overall"]["issued"] == 3
-    assert report["overall"]["served"] == 1
-    assert report["overall"]["no_show"] == 1
-    assert report["overall"]["service_level"] == 1.0
+    assert report["totals"]["issued"] == 3
+    assert report["totals"]["served"] == 1
+    assert report["totals"]["no_show"] == 1
+    assert report["totals"]["service_level"] == 1.0
+    assert report["by_service"]["cash"] == report["totals"]
 
 
 def test_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
