@@ -37,8 +37,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never read or write the user's own Lobby files or environment."""
-    for name in ("LOBBY_DB", "LOBBY_BRANCH_CONFIG", "LOBBY_SQLITE_SYNCHRONOUS"):
+    for name in (
+        "LOBBY_DB",
+        "LOBBY_BRANCH_CONFIG",
+        "LOBBY_SQLITE_SYNCHRONOUS",
+        "LOBBY_PRINTER",
+        "LOBBY_PAPER_WIDTH_MM",
+        "LOBBY_PRINTER_TIMEOUT_S",
+    ):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
 

@@ -1,7 +1,7 @@
 """``lobby``: the headless command line for kiosks, scripts and tests.
 
 Exit codes: 0 done, 2 invalid input (nothing written), 3 nothing to call,
-4 database unavailable, 130 interrupted.
+4 database unavailable, 5 device failure (printer, speech), 130 interrupted.
 """
 
 from __future__ import annotations

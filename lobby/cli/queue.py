@@ -39,7 +39,12 @@ def issue(args: argparse.Namespace, ctx: CliContext) -> None:
             documents=args.document,
             appointment_code=args.appointment,
         )
-    _emit_ticket(ctx, ticket)
+    _emit_ticket(ctx, ticket)  # the ticket is committed and shown, whatever the printer does
+    uri = args.printer or ctx.settings.printer
+    if uri.strip().lower() != "none":
+        from lobby.cli.printing import print_issued
+
+        print_issued(ctx, uri, ticket.number)
 
 
 def checkin(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -123,6 +128,7 @@ def register(add: Add) -> None:
     p.add_argument("--note", default="", help="note for the teller")
     p.add_argument("--document", action="append", default=[], help="document key the customer has")
     p.add_argument("--appointment", metavar="CODE", help="check in this appointment")
+    p.add_argument("--printer", metavar="URI", help="print the ticket (default: LOBBY_PRINTER)")
     p.add_argument("--staff", help="actor for the journal (default: OS user)")
 
     p = add("checkin", checkin, "check in an appointment")

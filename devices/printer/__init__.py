@@ -1,0 +1,38 @@
+"""Ticket printers: ESC/POS over network, USB, serial or a device file; PNG; none.
+
+Importing this package does not import python-escpos, pyusb or pyserial; they are
+loaded when a printer that needs them is opened. Typical use::
+
+    printer = open_printer(settings.printer, paper_width_mm=settings.paper_width_mm,
+                           timeout_s=settings.printer_timeout_s)
+    with PrintQueue(printer) as queue:
+        future = queue.print_ticket(printable_ticket(session, view.id, view.code))
+
+Failures are :class:`PrinterError` subclasses (CLI exit code 5) with a message in
+Chinese and English; a bad address is :class:`BadPrinterUri` (exit code 2).
+"""
+
+from devices.printer.errors import (
+    BadPrinterUri,
+    PaperOut,
+    PrinterError,
+    PrinterOffline,
+    PrinterTimeout,
+)
+from devices.printer.factory import open_printer
+from devices.printer.print_queue import PrintQueue
+from devices.printer.protocol import TicketPrinter
+from devices.printer.status import PaperState, PrinterStatus
+
+__all__ = [
+    "BadPrinterUri",
+    "PaperOut",
+    "PaperState",
+    "PrintQueue",
+    "PrinterError",
+    "PrinterOffline",
+    "PrinterStatus",
+    "PrinterTimeout",
+    "TicketPrinter",
+    "open_printer",
+]
