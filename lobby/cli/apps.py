@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lobby.cli.context import CliContext
+from lobby.errors import InvalidInput
 
 Add = Callable[
     [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
 ]
-APPS = ("teller", "display")
+APPS = ("teller", "display", "greeter")
 
 
 def teller(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -22,10 +23,32 @@ def teller(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def display(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Start the hall display."""
+    """Start the hall display, with voice unless --voice off."""
     from ui.display.main import run
 
-    run(ctx.database(), None, args.layout, args.full_screen)
+    languages = tuple(part.strip() for part in args.lang.split(",") if part.strip())
+    if not languages or any(lang not in ("zh", "en") for lang in languages):
+        raise InvalidInput(f"--lang takes zh, en or both, e.g. zh,en (not {args.lang!r})")
+    db = ctx.database()
+    if args.voice == "off":
+        run(db, None, args.layout, args.full_screen)
+        return
+    from devices.speech import open_announcer  # pyttsx3's worker starts only with voice on
+
+    settings = ctx.settings.model_copy(update={"speech_languages": languages})
+    announcer = open_announcer(settings)
+    try:
+        run(db, announcer, args.layout, args.full_screen)
+    finally:
+        announcer.close(timeout=10)
+
+
+def greeter(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Start the greeter's tablet app."""
+    from ui.greeter.main import run
+
+    printer = args.printer or ctx.settings.printer
+    run(ctx.database(), ctx.settings, printer, kiosk=args.kiosk, staff=args.staff or "")
 
 
 def shots(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -46,6 +69,12 @@ def register(add: Add) -> None:
     p.add_argument("--voice", choices=["on", "off"], default="on")
     p.add_argument("--lang", default="zh,en", help="announcement languages, in order")
     p.add_argument("--full-screen", action="store_true")
+    p = add("greeter", greeter, "start the greeter's tablet app")
+    p.add_argument(
+        "--printer", metavar="URI", help="ticket printer (default: LOBBY_PRINTER, else none)"
+    )
+    p.add_argument("--kiosk", action="store_true", help="full screen")
+    p.add_argument("--staff", metavar="ID", help="prefill the staff id")
     p = add("shots", shots, "render an app's screens to PNG")
     p.add_argument("app", choices=APPS)
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
