@@ -121,3 +121,49 @@ def test_display_latency(benchmark: Any, qtbot: QtBot, db: Database, db_url: str
     benchmark.extra_info["baseline_bare_feed"] = baseline
     print(f"bare feed baseline: {baseline}")
     assert figures["p50_ms"] > 0
+
+
+AUDIO_CALLS = 30
+
+
+class StampingPlayer:
+    """Stands in for the sound card: stamps when a call's audio is handed over."""
+
+    def __init__(self) -> None:
+        self.stamps: list[int] = []
+
+    def play(self, path: object) -> None:
+        self.stamps.append(time.monotonic_ns())
+
+
+def test_call_to_first_audio(
+    benchmark: Any, qtbot: QtBot, db: Database, db_url: str, tmp_path: Any
+) -> None:
+    """From the commit in the calling process to the WAV handed to the player."""
+    from devices.speech import open_announcer
+    from lobby.settings import Settings
+
+    make_app(["bench"])
+    player = StampingPlayer()
+    announcer = open_announcer(Settings(), player=player, cache_dir=tmp_path / "speech")
+    window, _model, feed, runner = bootstrap(db, announcer)
+    caller = Caller(db_url, "1,2,3")
+    samples: list[float] = []
+
+    def measure() -> None:
+        for i in range(AUDIO_CALLS):
+            _number, committed = caller.call()
+            qtbot.waitUntil(lambda n=i: len(player.stamps) > n, timeout=30_000)  # type: ignore[misc]
+            samples.append((player.stamps[i] - committed) / 1e6)
+
+    try:
+        benchmark.pedantic(measure, rounds=1, iterations=1)
+    finally:
+        caller.close()
+        window.close()
+        feed.stop()
+        runner.wait()
+        announcer.close(timeout=30)
+    figures = percentiles(samples)
+    benchmark.extra_info.update({"calls": len(samples), **figures})
+    print(f"\ncall to audio handed to the player: {figures}")
