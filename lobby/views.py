@@ -12,8 +12,16 @@ from typing import Any
 from lobby.phone import mask_phone
 
 
+class JsonView:
+    """Mixin for the views: ``to_json()`` gives a JSON-ready dict (times in ISO 8601)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict of this view."""
+        return _json_dict(asdict(self))  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class TicketView:
+class TicketView(JsonView):
     """A ticket with what a screen needs to show it."""
 
     id: int
@@ -41,13 +49,9 @@ class TicketView:
     target_counter: int | None = None
     code: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (times as ISO 8601 strings)."""
-        return _json_dict(asdict(self))
-
 
 @dataclass(frozen=True)
-class VisitView:
+class VisitView(JsonView):
     """A visit's triage and its chain of tickets (first ticket first)."""
 
     id: int
@@ -61,13 +65,9 @@ class VisitView:
     tickets: tuple[TicketView, ...]
     rating: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return _json_dict(asdict(self))
-
 
 @dataclass(frozen=True)
-class EventView:
+class EventView(JsonView):
     """One journal entry."""
 
     id: int
@@ -78,10 +78,6 @@ class EventView:
     counter: int | None
     actor: str
     payload: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return _json_dict(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -123,7 +119,7 @@ class CounterState:
 
 
 @dataclass(frozen=True)
-class BoardView:
+class BoardView(JsonView):
     """What the hall display shows: the open calls and the waiting per service."""
 
     calls: tuple[TicketView, ...]
@@ -133,10 +129,6 @@ class BoardView:
     counters: tuple[CounterState, ...] = ()
     branch_zh: str = ""
     branch_en: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return _json_dict(asdict(self))
 
 
 def _json_dict(value: dict[str, Any]) -> dict[str, Any]:
