@@ -139,3 +139,30 @@ def test_queues_update_live(qtbot: QtBot, db: Database, displays: list[Display])
         engine.issue_ticket(uow, "vip")
     label = display.window.queue_labels[2 * 7 + 1]  # V, the eighth service
     qtbot.waitUntil(lambda: label.text().startswith("1 人"), timeout=10_000)
+
+
+@pytest.mark.postgres
+def test_database_loss_shows_reconnecting_and_recovers(
+    qtbot: QtBot, db: Database, db_url: str, displays: list[Display], pg_server: object
+) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the server is cut off on PostgreSQL; a SQLite file cannot be")
+    from tests.pgserver import PostgresServer
+
+    assert isinstance(pg_server, PostgresServer)
+    name = db.engine.url.database
+    announcer = RecordingAnnouncer()
+    display = Display(qtbot, db, announcer)
+    displays.append(display)
+    with pg_server.connect_admin() as admin:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (name,),
+        )
+        qtbot.waitUntil(lambda: display.window.offline.isVisibleTo(display.window), timeout=10_000)
+        assert display.window.hero_number.text() == "—"  # the last board stays up
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    qtbot.waitUntil(lambda: not display.window.offline.isVisibleTo(display.window), timeout=15_000)
+    number = issue_and_call(db, 1)
+    qtbot.waitUntil(lambda: announcer.calls == [(number, 1)], timeout=10_000)
