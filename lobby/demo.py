@@ -30,6 +30,8 @@ from lobby.seeding import initialise
 APP_WINDOWS: tuple[tuple[str, ...], ...] = (
     ("teller", "--counter", "1", "--staff", "T01"),
     ("teller", "--counter", "4", "--staff", "T03"),
+    ("greeter", "--staff", "G01"),
+    ("display",),
 )
 #: Counters a simulated teller works when no window has it.
 SIMULATED_COUNTERS = (1, 2, 4, 5, 8)
@@ -88,8 +90,12 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
     initialise(db, load_branch_config(SAMPLE_BRANCH), "demo")
     stop = threading.Event()
     rng = random.Random(7)
-    workers = [threading.Thread(target=_greeter, args=(db, stop, args.speed, rng), daemon=True)]
     windows = [] if args.headless or not has_display() else list(APP_WINDOWS)
+    workers = []
+    if not any(w[0] == "greeter" for w in windows):  # the greeter's window issues instead
+        workers.append(
+            threading.Thread(target=_greeter, args=(db, stop, args.speed, rng), daemon=True)
+        )
     taken = {int(w[2]) for w in windows if w[0] == "teller"}
     workers += [
         threading.Thread(target=_teller, args=(db, n, stop, args.speed, n), daemon=True)

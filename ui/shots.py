@@ -13,11 +13,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lobby import engine
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.seeding import initialise
+
+if TYPE_CHECKING:
+    from devices.printer import PrinterStatus
+    from lobby.ticket_print import PrintableTicket
 
 TELLER_SIZES = ((1366, 768), (1920, 1080))
 
@@ -177,3 +182,126 @@ def _display(out: Path) -> list[Path]:
 
 
 RENDERERS["display"] = _display
+
+
+GREETER_SIZES = ((1280, 800), (800, 1280))
+
+
+class _ShotsPrinter:
+    """The PNG printer standing in for a networked ticket printer that can be unplugged."""
+
+    uri = "tcp://192.168.1.50:9100"
+
+    def __init__(self, directory: Path) -> None:
+        from devices.printer import open_printer
+
+        self._png = open_printer(f"png://{directory}")
+        self.unplugged = False
+
+    def print_ticket(self, ticket: PrintableTicket) -> None:
+        """Write the ticket's picture, or fail as a switched-off printer does."""
+        from devices.printer import PrinterOffline
+
+        if self.unplugged:
+            raise PrinterOffline(self.uri, "connection refused", ticket=ticket.number)
+        self._png.print_ticket(ticket)
+
+    def print_test_page(self, branch_zh: str, branch_en: str) -> None:
+        """Write the test page's picture."""
+        self._png.print_test_page(branch_zh, branch_en)
+
+    def status(self) -> PrinterStatus:
+        """Online with paper, or offline once unplugged."""
+        from devices.printer import PrinterStatus
+
+        if self.unplugged:
+            return PrinterStatus(False, None, "connection refused")
+        return PrinterStatus(True, "ok")
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _greeter(out: Path) -> list[Path]:
+    from ui.greeter.main import GreeterOptions, bootstrap
+
+    files: list[Path] = []
+    with sample_branch() as (db, clock), tempfile.TemporaryDirectory() as paper:
+        with db.unit_of_work("G01") as uow:
+            appointment = engine.book_appointment(
+                uow, "account", clock.now() + timedelta(minutes=20), customer="王女士"
+            )
+        printer = _ShotsPrinter(Path(paper))
+        app = bootstrap(db, printer, staff="G01", options=GreeterOptions(printer_check_s=0))
+        window, runner = app.window, app.runner
+
+        def idle() -> bool:
+            return not runner.busy and all(s != "printing" for s in app.printing.jobs.values())
+
+        def shoot(name: str, sizes: tuple[tuple[int, int], ...] = GREETER_SIZES) -> None:
+            for width, height in sizes:
+                window.resize(width, height)
+                window.show()
+                settle(idle)
+                files.append(_grab(window, out / f"greeter-{name}-{width}x{height}.png"))
+
+        try:
+            settle(lambda: idle() and app.printing.health.state != "checking")
+            shoot("signin")
+            window.sign_in.pin.setText("2468")
+            window.sign_in.button.click()
+            settle(lambda: window.pages.currentWidget() is window.tiles and idle())
+            shoot("tiles")
+            window.header.large_text.click()
+            shoot("tiles-large-text", GREETER_SIZES[:1])
+            window.header.large_text.click()
+
+            window.tiles.tiles["account"].click()  # self-service first
+            shoot("self-service")
+            window.self_service.anyway_button.click()
+            details = window.details
+            details.category.chips["elderly"].click()
+            details.phone.edit.setText("13812345678")
+            details.phone.edit.editingFinished.emit()
+            details.note.setText("行动不便，请安排座位")
+            details.documents.chips["id_card"].click()
+            shoot("details")
+            details.confirm_button.click()
+            settle(lambda: window.pages.currentWidget() is window.ticket and idle())
+            shoot("ticket")
+
+            window.ticket.done_button.click()
+            printer.unplugged = True
+            window.tiles.tiles["wealth"].click()
+            window.details.all_documents.click()
+            window.details.confirm_button.click()
+            settle(lambda: window.ticket.print_state == "failed" and idle())
+            shoot("print-failed")
+            printer.unplugged = False
+            window.header.printer.click()  # plugged back in: the greeter taps the badge
+            window.ticket.done_button.click()
+
+            window.tiles.appointment_button.click()
+            window.appointment.code.setText(appointment)
+            shoot("appointment")
+            window.appointment.back_button.click()
+
+            window.tiles.complaint_button.click()
+            form = window.complaint
+            form.category.chips["waiting"].click()
+            form.description.setPlainText(
+                "上午10点取号，等了一个多小时，中间没有任何说明；3号窗口长时间无人。"
+            )
+            form.contact.edit.setText("139 0000 1234")
+            form.contact.edit.editingFinished.emit()
+            shoot("complaint")
+            form.submit_button.click()
+            settle(lambda: window.pages.currentWidget() is window.complaint_done and idle())
+            window.complaint_done.print_button.click()
+            shoot("complaint-reference")
+        finally:
+            app.close()
+    return files
+
+
+RENDERERS["greeter"] = _greeter

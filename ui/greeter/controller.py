@@ -1,0 +1,249 @@
+"""The greeter's actions: each is one engine operation run off the GUI thread.
+
+Issuing is commit first, print second: the unit of work commits, the printed
+content is read in a fresh read transaction, and only then is the job handed to
+the printer. A failed print therefore never loses or duplicates a ticket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from lobby import engine
+from lobby.db import Database, UnitOfWork
+from lobby.errors import AuthenticationFailed, DatabaseUnavailable, LobbyError, NotFound
+from lobby.staff import StaffView, sign_in
+from lobby.ticket_print import printable_ticket
+from lobby.views import EventView, TicketView
+from ui.common.tasks import TaskRunner
+from ui.greeter.printing import TicketPrinting
+from ui.greeter.records import (
+    ComplaintForm,
+    ComplaintReceipt,
+    IssuedTicket,
+    Snapshot,
+    Triage,
+    read_receipt,
+    read_snapshot,
+    receipt_printable,
+)
+
+#: Journal kinds that change the waiting counts on the tiles.
+QUEUE_KINDS = {
+    "issued", "called", "recalled", "started", "finished", "no_show", "parked", "resumed",
+    "transferred", "cancelled", "expired", "counter_open", "counter_break", "counter_closed",
+    "day_closed", "config_loaded",
+}  # fmt: skip
+
+
+class GreeterController(QObject):
+    """Signs the greeter in, issues tickets, checks in appointments and files complaints.
+
+    Signals:
+        signed_in(StaffView): Sign-in succeeded.
+        snapshot_changed(Snapshot): Services and live queues to show.
+        issued(IssuedTicket): A ticket was committed (printing follows).
+        complaint_filed(ComplaintReceipt): A complaint was recorded.
+        failed(str, str): Where it failed (``sign_in``, ``issue``, ``appointment``,
+            ``complaint``, ``reprint``) and a message for the greeter.
+    """
+
+    signed_in = Signal(object)
+    snapshot_changed = Signal(object)
+    issued = Signal(object)
+    complaint_filed = Signal(object)
+    failed = Signal(str, str)
+
+    def __init__(
+        self,
+        db: Database,
+        runner: TaskRunner,
+        printing: TicketPrinting,
+        device: str = "greeter",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._runner = runner
+        self._printing = printing
+        self._device = device
+        self._acting = False
+        self.staff: StaffView | None = None
+        self.snapshot: Snapshot | None = None
+        self.last_ticket: IssuedTicket | None = None
+        self.last_receipt: ComplaintReceipt | None = None
+
+    @property
+    def acting(self) -> bool:
+        """Whether an issue, check-in or complaint is on its way (taps meanwhile are ignored)."""
+        return self._acting
+
+    def now(self) -> datetime:
+        """The database clock's time."""
+        return self._db.clock.now()
+
+    # sign-in and the live snapshot
+
+    def sign_in(self, code: str, pin: str) -> None:
+        """Check a greeter's PIN (slow on purpose, so off the GUI thread)."""
+
+        def work() -> tuple[StaffView, Snapshot]:
+            staff = sign_in(self._db, code, pin, "greeter", device=self._device)
+            with self._db.read() as session:
+                return staff, read_snapshot(session, self.now())
+
+        def done(result: tuple[StaffView, Snapshot]) -> None:
+            self.staff, snapshot = result
+            self._show(snapshot)
+            self.signed_in.emit(self.staff)
+
+        self._runner.run(work, done, lambda exc: self._fail("sign_in", exc))
+
+    def sign_out(self) -> None:
+        """Forget who is signed in (the idle lock and the lock button)."""
+        self.staff = None
+
+    def refresh(self) -> None:
+        """Re-read the services and their queues."""
+
+        def work() -> Snapshot:
+            with self._db.read() as session:
+                return read_snapshot(session, self.now())
+
+        self._runner.run(work, self._show, lambda exc: self._fail("refresh", exc))
+
+    @Slot(list)
+    def on_events(self, events: list[EventView]) -> None:
+        """Refresh the counts when the journal shows a queue change (from any machine)."""
+        if any(e.kind in QUEUE_KINDS for e in events):
+            self.refresh()
+
+    # actions
+
+    def issue(self, triage: Triage) -> None:
+        """Issue a ticket for ``triage`` and print it once it is committed."""
+        self._act(
+            "issue",
+            lambda uow: engine.issue_ticket(
+                uow,
+                triage.service,
+                category=triage.category,
+                phone=triage.phone,
+                note=triage.note,
+                documents=triage.documents,
+                appointment_code=triage.appointment_code,
+            ),
+        )
+
+    def check_in(self, code: str) -> None:
+        """Check in an appointment by its typed or scanned code and print its ticket."""
+        cleaned = code.strip()
+        if not cleaned:
+            self.failed.emit("appointment", self.tr("请输入或扫描预约码"))
+            return
+        self._act("appointment", lambda uow: engine.check_in_appointment(uow, cleaned))
+
+    def file_complaint(self, form: ComplaintForm) -> None:
+        """Record a complaint; its receipt follows."""
+        actor = self._start("complaint")
+        if actor is None:
+            return
+
+        def work() -> ComplaintReceipt:
+            with self._db.unit_of_work(actor) as uow:
+                reference = engine.file_complaint(
+                    uow,
+                    category=form.category,
+                    description=form.description,
+                    contact=form.contact,
+                    wished_follow_up=form.follow_up,
+                )
+            with self._db.read() as session:
+                return read_receipt(session, reference)
+
+        def done(receipt: ComplaintReceipt) -> None:
+            self._acting = False
+            self.last_receipt = receipt
+            self.complaint_filed.emit(receipt)
+
+        self._runner.run(work, done, lambda exc: self._fail("complaint", exc))
+
+    def print_receipt(self, receipt: ComplaintReceipt) -> None:
+        """Print the complaint receipt."""
+        self._printing.print(receipt_printable(receipt))
+
+    def reprint(self, issued: IssuedTicket | None = None) -> None:
+        """Print a ticket again (the last one by default), with today's people ahead."""
+        target = issued or self.last_ticket
+        if target is None:
+            self.failed.emit("reprint", self.tr("还没有可补打的号票"))
+            return
+        view = target.ticket
+
+        def work() -> IssuedTicket:
+            with self._db.read() as session:
+                return IssuedTicket(view, printable_ticket(session, view.id, view.code))
+
+        def done(fresh: IssuedTicket) -> None:
+            if self.last_ticket is not None and self.last_ticket.number == fresh.number:
+                self.last_ticket = fresh
+            self._printing.print(fresh.printable)
+
+        self._runner.run(work, done, lambda exc: self._fail("reprint", exc))
+
+    # plumbing
+
+    def _act(self, where: str, op: Callable[[UnitOfWork], TicketView]) -> None:
+        """Run one ticket-issuing operation; a second tap while it runs is ignored."""
+        actor = self._start(where)
+        if actor is None:
+            return
+
+        def work() -> IssuedTicket:
+            with self._db.unit_of_work(actor) as uow:
+                view = op(uow)
+            # committed: only now read what the paper shows, and only then print
+            with self._db.read() as session:
+                return IssuedTicket(view, printable_ticket(session, view.id, view.code))
+
+        def done(issued: IssuedTicket) -> None:
+            self._acting = False
+            self.last_ticket = issued
+            self.issued.emit(issued)
+            self._printing.print(issued.printable)
+
+        self._runner.run(work, done, lambda exc: self._fail(where, exc))
+
+    def _start(self, where: str) -> str | None:
+        """The actor for a new action, or None when one is running or nobody is signed in."""
+        if self._acting:
+            return None  # the same tap twice: the first one is on its way
+        if self.staff is None:
+            self.failed.emit(where, self.tr("请先登录"))
+            return None
+        self._acting = True
+        return self.staff.code
+
+    def _show(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.snapshot_changed.emit(snapshot)
+
+    def _fail(self, where: str, exc: LobbyError) -> None:
+        if where in ("issue", "appointment", "complaint"):
+            self._acting = False
+        self.failed.emit(where, self._explain(exc))
+
+    def _explain(self, exc: LobbyError) -> str:
+        """A headline in the screen's language and the engine's own words after it."""
+        if isinstance(exc, AuthenticationFailed):
+            headline = self.tr("登录失败")
+        elif isinstance(exc, NotFound):
+            headline = self.tr("没有找到")
+        elif isinstance(exc, DatabaseUnavailable):
+            headline = self.tr("系统暂时无法连接，请稍后再试")
+        else:
+            headline = self.tr("无法办理")
+        return f"{headline}: {exc}"

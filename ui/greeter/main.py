@@ -1,0 +1,129 @@
+"""``lobby greeter``: the composition root of the greeter's tablet app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from devices.printer import PrintQueue, TicketPrinter
+from lobby.db import Database
+from lobby.settings import Settings
+from ui.common.tasks import TaskRunner
+from ui.feed import LiveFeed
+from ui.greeter.controller import GreeterController
+from ui.greeter.i18n import Language
+from ui.greeter.printing import TicketPrinting
+from ui.greeter.window import GreeterWindow
+
+#: The tablet the greeter app is laid out for (landscape; portrait is 800 x 1280).
+TABLET = (1280, 800)
+
+
+@dataclass(frozen=True)
+class GreeterOptions:
+    """How the app behaves; the defaults suit a tablet at the door.
+
+    Attributes:
+        idle_lock_s: Lock after this long without a touch.
+        return_after_s: The ticket page goes back to the start after this long.
+        printer_check_s: Ask the printer how it is this often (0: only at start,
+            on a tap of the badge and after a failed job).
+        device: The app's name in the journal when signing in.
+    """
+
+    idle_lock_s: float = 120
+    return_after_s: int = 8
+    printer_check_s: float = 30
+    device: str = "greeter"
+
+
+@dataclass
+class GreeterApp:
+    """The running app's parts, for the event loop, the tests and the screenshots."""
+
+    window: GreeterWindow
+    controller: GreeterController
+    printing: TicketPrinting
+    language: Language
+    feed: LiveFeed
+    runner: TaskRunner
+
+    def close(self) -> None:
+        """Close the window, stop the feed, finish the tasks and print jobs, then free it all.
+
+        The Qt objects are deleted on the GUI thread's next turn, not whenever Python
+        collects their wrappers (which may happen on any thread).
+        """
+        self.window.close()
+        self.feed.stop()
+        self.runner.wait()
+        self.printing.close()
+        self.language.use("zh")
+        for part in (self.window, self.controller, self.printing, self.language, self.runner):
+            part.deleteLater()
+
+
+def bootstrap(
+    db: Database,
+    printer: TicketPrinter,
+    *,
+    staff: str = "",
+    options: GreeterOptions | None = None,
+) -> GreeterApp:
+    """Build the greeter app on ``db`` and ``printer`` (which the app then owns).
+
+    The feed starts before the first read of the queues, so no change between the
+    two is missed; the printer is asked for its status at once.
+
+    Args:
+        db: The branch's database.
+        printer: The ticket printer (``open_printer(settings.printer, ...)``).
+        staff: Prefill the sign-in page with this staff id.
+        options: Timings; the defaults suit a tablet.
+    """
+    opts = options or GreeterOptions()
+    runner = TaskRunner()
+    printing = TicketPrinting(PrintQueue(printer), round(opts.printer_check_s * 1000))
+    language = Language()
+    controller = GreeterController(db, runner, printing, opts.device)
+    window = GreeterWindow(
+        controller,
+        printing,
+        language,
+        idle_lock_ms=round(opts.idle_lock_s * 1000),
+        return_after_s=opts.return_after_s,
+    )
+    window.sign_in.prepare(staff)
+    feed = LiveFeed(db, after_id=None)
+    feed.events.connect(controller.on_events)
+    feed.online.connect(lambda online: controller.refresh() if online else None)
+    feed.start()
+    controller.refresh()
+    printing.refresh_status()
+    return GreeterApp(window, controller, printing, language, feed, runner)
+
+
+def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staff: str) -> int:
+    """Show the greeter app and run the event loop.
+
+    Raises:
+        BadPrinterUri: ``printer_uri`` is not a printer address.
+    """
+    from devices.printer import open_printer
+    from ui.common.app import make_app
+
+    printer = open_printer(  # a bad address fails here, before any window opens
+        printer_uri,
+        paper_width_mm=settings.paper_width_mm,
+        timeout_s=settings.printer_timeout_s,
+    )
+    app = make_app()
+    greeter = bootstrap(db, printer, staff=staff)
+    if kiosk:
+        greeter.window.showFullScreen()
+    else:
+        greeter.window.resize(*TABLET)
+        greeter.window.show()
+    try:
+        return app.exec()
+    finally:
+        greeter.close()
