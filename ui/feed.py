@@ -7,8 +7,9 @@ data_version`` on SQLite, ``LISTEN`` on PostgreSQL) and emits the new events.
 from __future__ import annotations
 
 import logging
+import threading
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from lobby.db import Database
 from lobby.errors import LobbyError
@@ -17,24 +18,35 @@ from lobby.feed import Feed, change_detector
 log = logging.getLogger(__name__)
 
 
-class _FeedThread(QThread):
-    events = Signal(list)
-    online = Signal(bool)
+class _FeedThread:
+    """A Python thread (not a QThread) that waits on the database and emits via a relay."""
 
-    def __init__(self, db: Database, interval: float, after_id: int | None) -> None:
-        super().__init__()
+    def __init__(
+        self, db: Database, interval: float, after_id: int | None, relay: LiveFeed
+    ) -> None:
         self._db = db
         self._interval = interval
         self._after_id = after_id
-        self._stopping = False
+        self._relay = relay
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self.run, name="lobby-feed", daemon=True)
+        self.events = relay.events
+        self.online = relay.online
+
+    def start(self) -> None:
+        self._thread.start()
 
     def stop(self) -> None:
-        self._stopping = True
+        self._stopping.set()
+
+    def wait(self, msecs: int) -> None:
+        if self._thread.is_alive():
+            self._thread.join(msecs / 1000)
 
     def run(self) -> None:
         feed: Feed | None = None
         connected = True
-        while not self._stopping:
+        while not self._stopping.is_set():
             try:
                 if feed is None:
                     feed = Feed(self._db, change_detector(self._db, self._interval), self._after_id)
@@ -55,7 +67,7 @@ class _FeedThread(QThread):
                     self._after_id = feed.last_id
                     feed.close()
                     feed = None
-                self.msleep(500)  # retry pace while the database is away
+                self._stopping.wait(0.5)  # retry pace while the database is away
         if feed is not None:
             feed.close()
 
@@ -84,9 +96,7 @@ class LiveFeed(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._thread = _FeedThread(db, interval, after_id)
-        self._thread.events.connect(self.events)
-        self._thread.online.connect(self.online)
+        self._thread = _FeedThread(db, interval, after_id, self)
 
     def start(self) -> None:
         """Start following the journal."""

@@ -1,12 +1,19 @@
-"""Run database work off the GUI thread and deliver the result back on it."""
+"""Run database work off the GUI thread and deliver the result back on it.
+
+A plain Python worker thread (``concurrent.futures``) does the work; the result
+crosses back through a Qt signal of a QObject that lives on the GUI thread, which
+Qt delivers as a queued call. (Python ``QRunnable`` objects in a ``QThreadPool``
+crashed the interpreter now and then; a Python-owned thread does not.)
+"""
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from lobby.errors import LobbyError
 
@@ -18,26 +25,8 @@ class _Relay(QObject):
     failed = Signal(object)
 
 
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self._fn = fn
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self._fn()
-        except LobbyError as exc:
-            self._relay.failed.emit(exc)
-        except Exception as exc:  # a bug: log it, and tell the window in plain words
-            log.exception("background task failed")
-            self._relay.failed.emit(LobbyError(f"internal error: {exc}"))
-        else:
-            self._relay.done.emit(result)
-
-
 class TaskRunner(QObject):
-    """Runs callables on a thread pool; results and known errors come back as signals.
+    """Runs callables one at a time on a worker thread; results come back as signals.
 
     Signals:
         busy_changed(bool): True while any task runs (windows disable their actions).
@@ -47,10 +36,11 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one action at a time keeps the order of clicks
+        # one worker keeps the order of clicks
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lobby-task")
         self._running = 0
         self._relays: set[_Relay] = set()
+        self._futures: set[concurrent.futures.Future[None]] = set()
 
     @property
     def busy(self) -> bool:
@@ -63,7 +53,7 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[LobbyError], None],
     ) -> None:
-        """Run ``fn`` in the pool; its result or error is delivered on the GUI thread."""
+        """Run ``fn`` on the worker; its result or error is delivered on the GUI thread."""
         relay = _Relay()
         self._relays.add(relay)
 
@@ -82,7 +72,9 @@ class TaskRunner(QObject):
         self._running += 1
         if self._running == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(fn, relay))
+        future = self._pool.submit(_call, fn, relay)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
 
     def _settle(self, relay: _Relay) -> None:
         self._relays.discard(relay)
@@ -92,4 +84,18 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until queued tasks finish (shutdown and tests only)."""
-        return self._pool.waitForDone(msecs)
+        pending = list(self._futures)
+        _, not_done = concurrent.futures.wait(pending, timeout=msecs / 1000)
+        return not not_done
+
+
+def _call(fn: Callable[[], Any], relay: _Relay) -> None:
+    try:
+        result = fn()
+    except LobbyError as exc:
+        relay.failed.emit(exc)
+    except Exception as exc:  # a bug: log it, and tell the window in plain words
+        log.exception("background task failed")
+        relay.failed.emit(LobbyError(f"internal error: {exc}"))
+    else:
+        relay.done.emit(result)
