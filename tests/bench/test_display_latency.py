@@ -68,6 +68,7 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
 def measure_display(qtbot: QtBot, db: Database, url: str) -> list[float]:
     make_app(["bench"])
     window, model, feed, runner = bootstrap(db)
+    qtbot.addWidget(window)  # pytest-qt deletes it: no Qt object is left for interpreter exit
     seen: dict[str, int] = {}
     model.called.connect(lambda call: seen.setdefault(call.number, time.monotonic_ns()))
     caller = Caller(url, "4,6")
@@ -147,6 +148,7 @@ def test_call_to_first_audio(
     player = StampingPlayer()
     announcer = open_announcer(Settings(), player=player, cache_dir=tmp_path / "speech")
     window, _model, feed, runner = bootstrap(db, announcer)
+    qtbot.addWidget(window)
     caller = Caller(db_url, "1,2,3")
     samples: list[float] = []
 
