@@ -42,7 +42,8 @@ class HeaderBar(QWidget):
 
     def set_branch(self, name: str) -> None:
         """Show the branch's name."""
-        self.branch.set_full_text(name)
+        if name != self.branch.full_text():
+            self.branch.set_full_text(name)
 
     def set_staff(self, name: str | None) -> None:
         """Show who is signed in (None: nobody, the lock button hides)."""

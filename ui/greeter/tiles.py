@@ -166,7 +166,9 @@ class TilesPage(QWidget):
             self._place()
         else:
             for service in snapshot.services:
-                self.tiles[service.code].show_service(service)
+                tile = self.tiles[service.code]
+                if tile.service != service:  # most changes touch one queue: redraw only it
+                    tile.show_service(service)
 
     def set_last_ticket(self, number: str) -> None:
         """Offer to reprint ``number``."""

@@ -155,7 +155,7 @@ class GreeterWindow(QWidget):
         self.tiles.show_snapshot(snapshot)
         shown = self.self_service.service
         fresh = snapshot.service(shown.code) if shown else None
-        if fresh is not None:
+        if fresh is not None and fresh != shown:
             self.self_service.show_service(fresh)
 
     def _chosen(self, code: str) -> None:
