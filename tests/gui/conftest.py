@@ -10,7 +10,14 @@ from pytestqt.qtbot import QtBot
 from lobby.db import Database
 from tests.helpers import ManualClock
 from ui.common.app import make_app
+from ui.common.refcounts import protect_singletons
 from ui.teller.window import TellerWindow, bootstrap
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _singletons_protected() -> None:
+    """The apps protect None/True/False in ``make_app``; so does every GUI test."""
+    protect_singletons()
 
 
 class Console:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from lobby.config import RESOURCES
+from ui.common.refcounts import protect_singletons
 
 log = logging.getLogger(__name__)
 FONT_FILE = RESOURCES / "fonts" / "wqy-microhei.ttc"
@@ -31,6 +32,7 @@ def load_font() -> str:
 
 def make_app(argv: Sequence[str] | None = None) -> QApplication:
     """The running QApplication (created once), with the CJK font as default."""
+    protect_singletons()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
     family = load_font()
