@@ -8,9 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from lobby.admin.notices import current_notices
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES, ticket_view
-from lobby.estimate import open_counters, wait_range
+from lobby.estimate import WaitEstimate, arrival_estimates
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
 from lobby.states import TicketState
@@ -46,6 +47,7 @@ def board(session: Session, now: datetime) -> BoardView:
         counters=counter_states(session, today),
         branch_zh=branch.name_zh,
         branch_en=branch.name_en,
+        notices=tuple(f"{n.text_zh}  {n.text_en}" for n in current_notices(session, now)),
     )
 
 
@@ -99,13 +101,14 @@ def service_queues(
     rows = {s.id: s for s in session.scalars(select(Service).where(Service.active))}
     if service_ids is None:
         service_ids = [s.id for s in sorted(rows.values(), key=lambda s: s.sort_order)]
+    estimates = arrival_estimates(session, now, today)
     queues = []
     for service_id in service_ids:
         service = rows.get(service_id)
         if service is None:
             continue
         count, oldest = waiting.get(service.id, (0, None))
-        estimate = wait_range(count, service.mean_service_min, open_counters(session, service.id))
+        estimate = estimates.get(service.id, WaitEstimate(0, 0, 0))
         longest = 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds() / 60)
         queues.append(
             ServiceQueue(

@@ -29,6 +29,27 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class FixedClock:
+    """A clock stopped at one moment (``LOBBY_NOW``).
+
+    Tests hand their own manual clock's time to the processes they start, so a
+    ticket issued by a CLI run and the test that reads it agree on the business day
+    whatever the hour on the wall.
+
+    Args:
+        moment: The time to report; must be timezone-aware.
+    """
+
+    def __init__(self, moment: datetime) -> None:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError(f"a fixed clock needs a time zone: {moment.isoformat()}")
+        self.moment = moment.astimezone(UTC)
+
+    def now(self) -> datetime:
+        """Return the fixed moment (UTC)."""
+        return self.moment
+
+
 def zone(name: str) -> ZoneInfo:
     """Return the time zone called ``name`` or raise a :class:`ConfigError`."""
     try:

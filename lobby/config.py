@@ -6,7 +6,9 @@ the key it concerns, before anything is written.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from datetime import datetime, time
 from pathlib import Path
 from typing import Literal
 
@@ -103,6 +105,13 @@ class ProfileConfig(_Strict):
     name: str
     tiers: tuple[tuple[str, ...], ...] = Field(min_length=1)
 
+    @field_validator("tiers")
+    @classmethod
+    def _no_empty_tier(cls, value: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        if any(not tier for tier in value):
+            raise ValueError("every tier lists at least one service")
+        return value
+
 
 class CounterConfig(_Strict):
     """A counter (window) of the branch."""
@@ -113,13 +122,108 @@ class CounterConfig(_Strict):
     profile: str
 
 
-class StaffConfig(_Strict):
-    """A staff member; the PIN is hashed when loaded."""
+ROLES = ("greeter", "teller", "manager")
 
-    code: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
-    name: str
+
+class StaffConfig(_Strict):
+    """A staff member; the PIN is hashed when loaded.
+
+    ``pin`` may be left out for someone already in the database (an exported file
+    never holds PINs): their PIN stays as it is. ``active = false`` keeps a former
+    member's record but refuses their sign-in.
+    """
+
+    code: str = Field(pattern=r"^[A-Z0-9_-]{1,32}$")
+    name: str = Field(min_length=1, max_length=80)
     role: Literal["greeter", "teller", "manager"]
-    pin: str = Field(pattern=r"^\d{4,12}$")
+    pin: str | None = None
+    active: bool = True
+
+    @field_validator("pin")
+    @classmethod
+    def _digits(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d{4,12}", value):
+            raise ValueError("a PIN has 4 to 12 digits and nothing else")
+        return value
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _upper_code(cls, value: object) -> object:
+        # sign-in upper-cases what is typed, so codes are stored upper-case
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+class NoticeConfig(_Strict):
+    """A bilingual notice shown on the hall display and the greeter tablet.
+
+    Without ``starts``/``ends`` it shows until removed; times need a UTC offset.
+    """
+
+    key: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
+    zh: str = Field(min_length=1, max_length=500)
+    en: str = Field(min_length=1, max_length=500)
+    starts: datetime | None = None
+    ends: datetime | None = None
+
+    @field_validator("starts", "ends")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give the time with its UTC offset, e.g. 2026-12-31T09:00:00+08:00")
+        return value
+
+    @model_validator(mode="after")
+    def _window(self) -> NoticeConfig:
+        if self.starts and self.ends and self.starts >= self.ends:
+            raise ValueError(f"notice {self.key!r} ends before it starts")
+        return self
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class HoursConfig(_Strict):
+    """Opening hours per weekday as ``"HH:MM-HH:MM"``; a day left out (or "closed") is closed."""
+
+    mon: str | None = None
+    tue: str | None = None
+    wed: str | None = None
+    thu: str | None = None
+    fri: str | None = None
+    sat: str | None = None
+    sun: str | None = None
+
+    @field_validator(*WEEKDAYS, mode="before")
+    @classmethod
+    def _span(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and value.strip().lower() == "closed"):
+            return None
+        if not isinstance(value, str) or not (match := _HOURS.match(value.strip())):
+            raise ValueError('write opening hours as "HH:MM-HH:MM" (24 h) or "closed"')
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if (h1, m1) >= (h2, m2):
+            raise ValueError(f"the branch must open before it closes: {value!r}")
+        return f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
+
+    def span(self, weekday: int) -> tuple[time, time] | None:
+        """Opening and closing time on ``weekday`` (0 Monday), or ``None`` when closed."""
+        value: str | None = getattr(self, WEEKDAYS[weekday])
+        if value is None:
+            return None
+        opens, closes = value.split("-")
+        return time.fromisoformat(opens), time.fromisoformat(closes)
+
+    @classmethod
+    def from_spans(cls, spans: dict[int, tuple[time, time] | None]) -> HoursConfig:
+        """Build from weekday -> (opens, closes) or ``None`` for closed."""
+        return cls.model_validate(
+            {
+                WEEKDAYS[day]: f"{span[0]:%H:%M}-{span[1]:%H:%M}"
+                for day, span in spans.items()
+                if span is not None
+            }
+        )
 
 
 class BranchConfig(_Strict):
@@ -131,9 +235,12 @@ class BranchConfig(_Strict):
     profiles: tuple[ProfileConfig, ...] = Field(min_length=1)
     counters: tuple[CounterConfig, ...] = Field(min_length=1)
     staff: tuple[StaffConfig, ...] = ()
+    notices: tuple[NoticeConfig, ...] = ()
+    hours: HoursConfig | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> BranchConfig:
+        _unique("notice key", [n.key for n in self.notices])
         _unique("service code", [s.code for s in self.services])
         _unique("ticket prefix", [s.prefix for s in self.services])
         _unique("profile code", [p.code for p in self.profiles])
@@ -171,16 +278,37 @@ def load_branch_config(path: Path) -> BranchConfig:
             names the file and the first offending key.
     """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: no such file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    return parse_branch_config(text, str(path))
+
+
+def parse_branch_config(text: str, source: str = "branch TOML") -> BranchConfig:
+    """Validate the text of a branch TOML file; errors name ``source`` and the key.
+
+    Raises:
+        ConfigError: Not TOML, or it fails validation.
+    """
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    return validate_branch_config(data, source)
+
+
+def validate_branch_config(data: object, source: str = "branch configuration") -> BranchConfig:
+    """Validate a whole configuration given as plain data (e.g. an edited ``model_dump()``).
+
+    Raises:
+        ConfigError: ``"SOURCE: KEY: what is wrong"`` for the first problem found.
+    """
     try:
         return BranchConfig.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from exc
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{source}: {where}: {message}") from exc

@@ -15,15 +15,18 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from lobby import engine
 from lobby.board import board
 from lobby.cli.context import CliContext
+from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.errors import LobbyError, NothingToCall
 from lobby.feed import Feed, change_detector
+from lobby.sample_history import MovableClock, play_days
 from lobby.seeding import initialise
 
 #: Windows the demo opens: (command, its arguments). Each app issue adds its own.
@@ -32,6 +35,7 @@ APP_WINDOWS: tuple[tuple[str, ...], ...] = (
     ("teller", "--counter", "4", "--staff", "T03"),
     ("greeter", "--staff", "G01"),
     ("display",),
+    ("manager", "--staff", "M01"),
 )
 #: Counters a simulated teller works when no window has it.
 SIMULATED_COUNTERS = (1, 2, 4, 5, 8)
@@ -86,16 +90,22 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
     if url is None:
         workdir = tempfile.TemporaryDirectory(prefix="lobby-demo-")
         url = f"sqlite:///{Path(workdir.name) / 'lobby.db'}"
-    db = Database.open(url)
+    clock = MovableClock()
+    db = Database.open(url, clock=clock)
     initialise(db, load_branch_config(SAMPLE_BRANCH), "demo")
+    windows = [] if args.headless or not has_display() else list(APP_WINDOWS)
+    # the manager's reports need past days; only a fresh demo database gets them
+    if windows and args.history_days and workdir is not None:
+        print(f"Playing the last {args.history_days} days for the manager's reports...", flush=True)
+        yesterday = business_day(clock.now(), "Asia/Shanghai") - timedelta(days=1)
+        play_days(db, clock, yesterday, args.history_days, visits=40)
+        clock.set(None)
     stop = threading.Event()
     rng = random.Random(7)
-    windows = [] if args.headless or not has_display() else list(APP_WINDOWS)
     workers = []
-    if not any(w[0] == "greeter" for w in windows):  # the greeter's window issues instead
-        workers.append(
-            threading.Thread(target=_greeter, args=(db, stop, args.speed, rng), daemon=True)
-        )
+    # walk-ins keep arriving; with the greeter's window open, at half the pace
+    pace = args.speed / 2 if any(w[0] == "greeter" for w in windows) else args.speed
+    workers.append(threading.Thread(target=_greeter, args=(db, stop, pace, rng), daemon=True))
     taken = {int(w[2]) for w in windows if w[0] == "teller"}
     workers += [
         threading.Thread(target=_teller, args=(db, n, stop, args.speed, n), daemon=True)
@@ -107,7 +117,10 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
     if not windows:
         print("No display: the apps' windows stay closed; the branch runs in this terminal.")
     else:
-        print("Sample sign-in: tellers T01/1111, T02/2222, T03/3333; greeter G01/2468.")
+        print(
+            "Sample sign-in: tellers T01/1111, T02/2222, T03/3333; greeter G01/2468; "
+            "manager M01/9999."
+        )
     apps = [
         subprocess.Popen([sys.executable, "-m", "lobby", *window, "--db", url])
         for window in windows

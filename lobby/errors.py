@@ -45,3 +45,10 @@ class DatabaseUnavailable(LobbyError):
     """The database cannot be reached or is not initialised."""
 
     exit_code = 4
+
+
+class PermissionDenied(LobbyError):
+    """The signed-in staff member's role may not do this (e.g. a teller opening manager work).
+
+    Exit code 2 like every refused request: nothing was written.
+    """

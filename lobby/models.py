@@ -7,7 +7,7 @@ dataclasses of :mod:`lobby.views`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -108,6 +109,7 @@ class WorkProfile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(default=True)
     entries: Mapped[list[WorkProfileEntry]] = relationship(
         back_populates="profile", cascade="all, delete-orphan", order_by="WorkProfileEntry.tier"
     )
@@ -271,7 +273,10 @@ class Rating(Base):
 
 
 class Complaint(Base):
-    """A customer's complaint, with its reference number and follow-up."""
+    """A customer's complaint, with its reference number and follow-up.
+
+    Status moves new -> in_progress -> resolved -> informed (see :mod:`lobby.complaints`).
+    """
 
     __tablename__ = "complaint"
 
@@ -282,9 +287,55 @@ class Complaint(Base):
     description: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(32))
     wished_follow_up: Mapped[str] = mapped_column(String(32), default="phone")
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="new")
     resolution: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     answer_due: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(64))
+    assigned_to: Mapped[str | None] = mapped_column(String(32))
+    resolved_at: Mapped[datetime | None]
+    informed_at: Mapped[datetime | None]
+    informed_channel: Mapped[str | None] = mapped_column(String(16))
+    notes: Mapped[list[ComplaintNote]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintNote.id"
+    )
+
+
+class ComplaintNote(Base):
+    """A dated remark on a complaint's follow-up, by the staff member who wrote it."""
+
+    __tablename__ = "complaint_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaint.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime]
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    complaint: Mapped[Complaint] = relationship(back_populates="notes")
+
+
+class Notice(Base):
+    """A bilingual notice for the hall display and the greeter, optionally for a while only."""
+
+    __tablename__ = "notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    text_zh: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class OpeningHours(Base):
+    """When the branch opens on one weekday (0 Monday .. 6 Sunday); no times: closed."""
+
+    __tablename__ = "opening_hours"
+
+    weekday: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    opens: Mapped[time | None] = mapped_column(Time)
+    closes: Mapped[time | None] = mapped_column(Time)

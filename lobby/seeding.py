@@ -7,9 +7,19 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lobby.config import BranchConfig
+from lobby.config import BranchConfig, HoursConfig, NoticeConfig
 from lobby.db import Database, UnitOfWork, default_actor
-from lobby.models import Branch, Counter, Service, Staff, WorkProfile, WorkProfileEntry
+from lobby.errors import ConfigError
+from lobby.models import (
+    Branch,
+    Counter,
+    Notice,
+    OpeningHours,
+    Service,
+    Staff,
+    WorkProfile,
+    WorkProfileEntry,
+)
 from lobby.security import hash_pin, verify_pin
 
 
@@ -55,15 +65,32 @@ def initialise(db: Database, config: BranchConfig, actor: str | None = None) -> 
 
 
 def apply_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
-    """Upsert services, profiles, counters and staff from ``config``.
-
-    Services and counters missing from the file are deactivated, not deleted: old
-    tickets still refer to them. A staff PIN is rehashed only when it changed.
+    """Write ``config`` (see :func:`write_config`) and journal ``config_loaded``.
 
     Returns:
-        How many services, counters and staff are active afterwards.
+        How many services, counters and staff the file lists.
+    """
+    summary = write_config(uow, config)
+    uow.record("config_loaded", payload={"branch": config.branch.code, **summary})
+    return summary
+
+
+def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
+    """Upsert the branch, policy, services, profiles, counters, staff, notices and hours.
+
+    Services, profiles and counters missing from ``config`` are deactivated, not
+    deleted: old tickets still refer to them. Staff missing from it are left as they
+    are. A staff PIN is rehashed only when it changed; a member listed without a PIN
+    keeps theirs. Nothing is journalled here: the caller records what happened.
+
+    Raises:
+        ConfigError: A new staff member has no PIN.
+
+    Returns:
+        How many services, counters and staff the file lists.
     """
     session = uow.session
+    ensure_branch(session, config)
     services = {s.code: s for s in session.scalars(select(Service))}
     for order, sc in enumerate(config.services):
         row = services.get(sc.code) or Service(code=sc.code)
@@ -100,8 +127,13 @@ def apply_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
                 profile.entries.remove(entry)
         for service_id, tier in wanted_tiers.items():
             profile.entries.append(WorkProfileEntry(service_id=service_id, tier=tier))
+        profile.active = True
         profiles[pc.code] = profile
         session.add(profile)
+    wanted_profiles = {p.code for p in config.profiles}
+    for code, profile in profiles.items():
+        if code not in wanted_profiles:
+            profile.active = False
     session.flush()
 
     counters = {c.number: c for c in session.scalars(select(Counter))}
@@ -120,17 +152,45 @@ def apply_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
     for person in config.staff:
         member = staff.get(person.code)
         if member is None:
+            if person.pin is None:
+                raise ConfigError(f"staff {person.code} is new: give them a pin")
             member = Staff(code=person.code, pin_hash=hash_pin(person.pin))
             session.add(member)
-        elif not verify_pin(member.pin_hash, person.pin):
+        elif person.pin is not None and not verify_pin(member.pin_hash, person.pin):
             member.pin_hash = hash_pin(person.pin)
-        member.name, member.role, member.active = person.name, person.role, True
+        member.name, member.role, member.active = person.name, person.role, person.active
+    write_notices(session, config.notices)
+    write_hours(session, config.hours)
     session.flush()
 
-    summary = {
+    return {
         "services": len(config.services),
         "counters": len(config.counters),
         "staff": len(config.staff),
     }
-    uow.record("config_loaded", payload={"branch": config.branch.code, **summary})
-    return summary
+
+
+def write_notices(session: Session, notices: tuple[NoticeConfig, ...]) -> None:
+    """Make the notice table hold exactly ``notices``, in their order."""
+    rows = {n.key: n for n in session.scalars(select(Notice))}
+    for order, nc in enumerate(notices):
+        row = rows.pop(nc.key, None) or Notice(key=nc.key)
+        row.text_zh, row.text_en = nc.zh, nc.en
+        row.starts_at, row.ends_at, row.sort_order = nc.starts, nc.ends, order
+        session.add(row)
+    for gone in rows.values():
+        session.delete(gone)
+
+
+def write_hours(session: Session, hours: HoursConfig | None) -> None:
+    """Store the opening hours; ``None`` clears them (hours not set)."""
+    rows = {h.weekday: h for h in session.scalars(select(OpeningHours))}
+    if hours is None:
+        for row in rows.values():
+            session.delete(row)
+        return
+    for day in range(7):
+        row = rows.get(day) or OpeningHours(weekday=day)
+        span = hours.span(day)
+        row.opens, row.closes = span if span else (None, None)
+        session.add(row)

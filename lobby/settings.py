@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lobby.announce import DEFAULT_TEMPLATE_EN, DEFAULT_TEMPLATE_ZH
+from lobby.clock import Clock, FixedClock, SystemClock
 
 SETTINGS_VERSION = 1
 
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
         speech_repeat: How many times each call is spoken.
         speech_template_zh: Chinese announcement; ``{ticket}`` and ``{counter}`` are filled in.
         speech_template_en: English announcement.
+        now: Stop the clock at this moment, an ISO 8601 time with its offset
+            (``LOBBY_NOW=2026-11-23T10:00:00+08:00``). Unset (always, in a branch):
+            the wall clock. Tests set it so the processes they start share their clock.
     """
 
     model_config = SettingsConfigDict(env_prefix="LOBBY_", extra="ignore")
@@ -55,3 +59,8 @@ class Settings(BaseSettings):
     speech_repeat: int = Field(default=1, ge=1, le=5)
     speech_template_zh: str = DEFAULT_TEMPLATE_ZH
     speech_template_en: str = DEFAULT_TEMPLATE_EN
+    now: AwareDatetime | None = None
+
+    def clock(self) -> Clock:
+        """The wall clock, or a clock stopped at ``now`` when that is set."""
+        return SystemClock() if self.now is None else FixedClock(self.now)

@@ -129,6 +129,7 @@ class BoardView(JsonView):
     counters: tuple[CounterState, ...] = ()
     branch_zh: str = ""
     branch_en: str = ""
+    notices: tuple[str, ...] = ()
 
 
 def _json_dict(value: dict[str, Any]) -> dict[str, Any]:

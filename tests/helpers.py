@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 #: 10:00 in Shanghai on a Monday: the branch is open.
@@ -20,3 +21,12 @@ class ManualClock:
     def advance(self, minutes: float = 0, seconds: float = 0) -> datetime:
         self.current += timedelta(minutes=minutes, seconds=seconds)
         return self.current
+
+
+def environment_at(clock: ManualClock) -> dict[str, str]:
+    """This process's environment with ``LOBBY_NOW`` at ``clock``'s time.
+
+    A process started with it (a CLI run, a worker) issues and reads on the test's
+    business day, not the wall clock's, which differs after midnight in the branch.
+    """
+    return {**os.environ, "LOBBY_NOW": clock.now().isoformat()}

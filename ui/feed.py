@@ -19,7 +19,13 @@ log = logging.getLogger(__name__)
 
 
 class _FeedThread:
-    """A Python thread (not a QThread) that waits on the database and emits via a relay."""
+    """A Python thread (not a QThread) that waits on the database and emits via a relay.
+
+    It holds its :class:`LiveFeed` only while it runs. A feed and its thread that
+    kept each other alive would be freed by the cyclic garbage collector, which runs
+    on whichever thread happens to allocate (a worker, this one), and a QObject must
+    be deleted on its own thread: that crashed the apps now and then.
+    """
 
     def __init__(
         self, db: Database, interval: float, after_id: int | None, relay: LiveFeed
@@ -27,23 +33,32 @@ class _FeedThread:
         self._db = db
         self._interval = interval
         self._after_id = after_id
-        self._relay = relay
+        self._relay: LiveFeed | None = relay
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self.run, name="lobby-feed", daemon=True)
-        self.events = relay.events
-        self.online = relay.online
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
         self._stopping.set()
+        if not self._thread.is_alive():
+            self._relay = None  # never started, or already done
 
     def wait(self, msecs: int) -> None:
         if self._thread.is_alive():
             self._thread.join(msecs / 1000)
 
     def run(self) -> None:
+        try:
+            self._follow()
+        finally:
+            # The owners (GUI thread) still hold the LiveFeed: the last reference is theirs.
+            self._relay = None
+
+    def _follow(self) -> None:
+        relay = self._relay
+        assert relay is not None
         feed: Feed | None = None
         connected = True
         while not self._stopping.is_set():
@@ -53,16 +68,16 @@ class _FeedThread:
                 batch = feed.wait(0.25)
                 if not connected:
                     connected = True
-                    self.online.emit(True)
+                    relay.online.emit(True)
                     batch = feed.poll() + batch
                 if batch:
                     self._after_id = batch[-1].id
-                    self.events.emit(batch)
+                    relay.events.emit(batch)
             except LobbyError as exc:
                 if connected:
                     log.warning("feed lost the database: %s", exc)
                     connected = False
-                    self.online.emit(False)
+                    relay.online.emit(False)
                 if feed is not None:
                     self._after_id = feed.last_id
                     feed.close()

@@ -22,23 +22,37 @@ from lobby.seeding import initialise
 
 if TYPE_CHECKING:
     from devices.printer import PrinterStatus
+    from lobby.receipt_print import PrintableReceipt
     from lobby.ticket_print import PrintableTicket
 
 TELLER_SIZES = ((1366, 768), (1920, 1080))
 
 
-class ShiftedClock:
-    """The system clock, moved: sample tickets look as if issued minutes ago."""
+#: Branch time (hour, minute) the screens show: the sample branch is always in its morning.
+SHOTS_TIME = (10, 30)
 
-    def __init__(self) -> None:
-        from lobby.clock import SystemClock
+
+class ShiftedClock:
+    """The system clock, moved to this business day's morning in the branch.
+
+    Time runs as on the wall, but from 10:30 branch time of the current day, so the
+    sample tickets backdated by ``offset`` stay on the day the apps read, whatever
+    the hour (at 00:10 in Shanghai, half an hour ago was the day before).
+    """
+
+    def __init__(self, timezone: str = "Asia/Shanghai") -> None:
+        from lobby.clock import SystemClock, zone
 
         self._clock = SystemClock()
+        local = self._clock.now().astimezone(zone(timezone))
+        hour, minute = SHOTS_TIME
+        morning = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        self._to_morning = morning - local
         self.offset = timedelta()
 
     def now(self) -> datetime:
-        """The system time plus the offset."""
-        return self._clock.now() + self.offset
+        """This morning's time in the branch plus the offset."""
+        return self._clock.now() + self._to_morning + self.offset
 
 
 @contextmanager
@@ -206,6 +220,14 @@ class _ShotsPrinter:
             raise PrinterOffline(self.uri, "connection refused", ticket=ticket.number)
         self._png.print_ticket(ticket)
 
+    def print_receipt(self, receipt: PrintableReceipt) -> None:
+        """Write the complaint receipt's picture."""
+        from devices.printer import PrinterOffline
+
+        if self.unplugged:
+            raise PrinterOffline(self.uri, "connection refused", ticket=receipt.reference)
+        self._png.print_receipt(receipt)
+
     def print_test_page(self, branch_zh: str, branch_en: str) -> None:
         """Write the test page's picture."""
         self._png.print_test_page(branch_zh, branch_en)
@@ -305,3 +327,70 @@ def _greeter(out: Path) -> list[Path]:
 
 
 RENDERERS["greeter"] = _greeter
+
+
+MANAGER_SIZE = (1920, 1080)
+
+
+def _manager(out: Path) -> list[Path]:
+    from lobby.clock import business_day
+    from lobby.sample_history import MovableClock, play_days
+    from ui.manager.window import bootstrap
+
+    files: list[Path] = []
+    with sample_branch() as (db, clock):
+        history = MovableClock()
+        past = Database(db.engine, history)
+        yesterday = business_day(clock.now(), "Asia/Shanghai") - timedelta(days=1)
+        play_days(past, history, yesterday, 10, visits=45)
+        with db.unit_of_work("T01") as uow:
+            engine.call_next(uow, 1)
+            engine.start(uow, 1)
+        with db.unit_of_work("G01") as uow:
+            for _ in range(14):
+                engine.issue_ticket(uow, "account")
+        window, feed, runner = bootstrap(db)
+        try:
+            window.resize(*MANAGER_SIZE)
+            window.show()
+            settle(lambda: not runner.busy)
+            files.append(_grab(window, out / "manager-signin.png"))
+            window.sign_in.staff.setText("M01")
+            window.sign_in.pin.setText("9999")
+            window.sign_in.button.click()
+            settle(lambda: window.controller.staff is not None and not runner.busy)
+            settle(lambda: window.live.floor is not None and not runner.busy)
+            files.append(_grab(window, out / "manager-live.png"))
+            window.tabs.setCurrentWidget(window.reports)
+            window.reports.preset("30")
+            window.reports.run_button.click()
+            settle(lambda: not runner.busy)
+            files.append(_grab(window, out / "manager-reports.png"))
+            window.tabs.setCurrentWidget(window.complaints)
+            window.complaints.request()
+            settle(lambda: not runner.busy)
+            if window.complaints.table.rowCount():
+                window.complaints.table.selectRow(0)
+            settle(lambda: True)
+            files.append(_grab(window, out / "manager-complaints.png"))
+            window.tabs.setCurrentWidget(window.config)
+            settle(lambda: not runner.busy)
+            files.append(_grab(window, out / "manager-config.png"))
+            window.config.tabs.setCurrentWidget(window.config.policy)
+            files.append(_grab(window, out / "manager-config-rules.png"))
+            window.tabs.setCurrentWidget(window.audit)
+            window.audit.request()
+            settle(lambda: not runner.busy)
+            files.append(_grab(window, out / "manager-audit.png"))
+            window.tabs.setCurrentWidget(window.staffing)
+            window.staffing.run_button.click()
+            settle(lambda: not runner.busy, timeout=120)
+            files.append(_grab(window, out / "manager-staffing.png"))
+        finally:
+            window.close()
+            feed.stop()
+            runner.wait()
+    return files
+
+
+RENDERERS["manager"] = _manager

@@ -11,9 +11,10 @@ from PIL import Image
 
 from devices.printer.errors import PaperOut, PrinterError, PrinterOffline, PrinterTimeout
 from devices.printer.escpos_job import raster_job
-from devices.printer.layout import render_test_page, render_ticket
+from devices.printer.layout import render_receipt, render_test_page, render_ticket
 from devices.printer.link import Link
 from devices.printer.status import PaperState, PrinterStatus
+from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,13 @@ class EscposTicketPrinter:
             self._print(render_ticket(ticket, self.width))
         except PrinterError as exc:
             raise exc.for_ticket(ticket.number) from exc
+
+    def print_receipt(self, receipt: PrintableReceipt) -> None:
+        """Print a complaint receipt; on failure the error names its reference."""
+        try:
+            self._print(render_receipt(receipt, self.width))
+        except PrinterError as exc:
+            raise exc.for_ticket(receipt.reference) from exc
 
     def print_test_page(self, branch_zh: str, branch_en: str) -> None:
         """Print the test page with the time of printing."""

@@ -16,6 +16,7 @@ from qrcode.image.pil import PilImage  # type: ignore[import-untyped]
 from devices.printer.canvas import Column
 from devices.printer.text import font
 from lobby.errors import ConfigError
+from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket
 
 #: Printable width in dots (203 dpi heads) for each paper width in millimetres.
@@ -98,6 +99,42 @@ def render_ticket(ticket: PrintableTicket, width: int) -> Image.Image:
     col.picture(qr_image(ticket.code, s.qr_box))
     col.text(ticket.notice_zh, s.small)
     col.text(ticket.notice_en, s.small)
+    col.space(s.margin)
+    return col.render()
+
+
+def render_receipt(receipt: PrintableReceipt, width: int) -> Image.Image:
+    """Draw a complaint receipt as a 1-bit image exactly ``width`` dots wide.
+
+    Top to bottom: branch, "complaint receipt", the reference in large type, the
+    category, the wished answer and the contact, when it was filed, the date the
+    branch will answer by (bold: the promise), the QR code of the reference, the notice.
+    """
+    s = SIZES[width]
+    col = Column(width, s.margin)
+    col.space(s.margin)
+    col.text(receipt.branch_zh, s.branch_zh, bold=True)
+    col.text(receipt.branch_en, s.branch_en)
+    col.rule()
+    col.text("投诉受理回执", s.service_zh, bold=True)
+    col.text("Complaint receipt", s.service_en)
+    col.rule()
+    col.text("受理编号 / Reference", s.small)
+    col.big(receipt.reference, height=s.number // 3)
+    col.space(s.body // 2)
+    _pair(col, f"投诉类别：{receipt.category_zh}", f"Category: {receipt.category_en}", s.body)
+    _pair(col, f"答复方式：{receipt.follow_up_zh}", f"Answer: {receipt.follow_up_en}", s.body)
+    if receipt.contact_masked:
+        col.text(f"联系电话 / Phone: {receipt.contact_masked}", s.body)
+    col.text(f"受理时间 / Filed: {receipt.filed_local:%Y-%m-%d %H:%M}", s.small)
+    col.rule(1)
+    due = receipt.answer_due_local
+    col.text(f"我们将于 {due:%Y-%m-%d} 前答复您", s.body, bold=True)
+    col.text(f"We will answer you by {due:%Y-%m-%d}", s.body, bold=True)
+    col.space(s.body // 2)
+    col.picture(qr_image(receipt.reference, s.qr_box))
+    col.text(receipt.notice_zh, s.small)
+    col.text(receipt.notice_en, s.small)
     col.space(s.margin)
     return col.render()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from devices.printer.status import PrinterStatus
+from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket
 
 
@@ -12,6 +13,9 @@ class NullTicketPrinter:
     uri = "none"
 
     def print_ticket(self, ticket: PrintableTicket) -> None:
+        """Do nothing."""
+
+    def print_receipt(self, receipt: PrintableReceipt) -> None:
         """Do nothing."""
 
     def print_test_page(self, branch_zh: str, branch_en: str) -> None:

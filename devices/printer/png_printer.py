@@ -10,8 +10,9 @@ from pathlib import Path
 from PIL import Image
 
 from devices.printer.errors import PrinterOffline
-from devices.printer.layout import render_test_page, render_ticket
+from devices.printer.layout import render_receipt, render_test_page, render_ticket
 from devices.printer.status import PrinterStatus
+from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket
 
 #: Dots per inch of the printers the image stands for, stored in the PNG.
@@ -19,7 +20,7 @@ DPI = 203
 
 
 class PngTicketPrinter:
-    """Writes ``<number>.png`` (the test page ``test-page.png``) into a directory.
+    """Writes ``<number>.png`` (a receipt ``<reference>.png``, the test page ``test-page.png``).
 
     The picture is exactly what an ESC/POS printer would print. Files appear
     complete or not at all (written aside, then renamed), so a kiosk that watches
@@ -38,6 +39,13 @@ class PngTicketPrinter:
             self._save(render_ticket(ticket, self.width), self.path_for(ticket.number).name)
         except PrinterOffline as exc:
             raise exc.for_ticket(ticket.number) from exc
+
+    def print_receipt(self, receipt: PrintableReceipt) -> None:
+        """Write the complaint receipt's picture."""
+        try:
+            self._save(render_receipt(receipt, self.width), self.path_for(receipt.reference).name)
+        except PrinterOffline as exc:
+            raise exc.for_ticket(receipt.reference) from exc
 
     def print_test_page(self, branch_zh: str, branch_en: str) -> None:
         """Write the test page's picture."""

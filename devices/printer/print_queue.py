@@ -7,6 +7,7 @@ from types import TracebackType
 
 from devices.printer.protocol import TicketPrinter
 from devices.printer.status import PrinterStatus
+from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket
 
 
@@ -28,6 +29,10 @@ class PrintQueue:
     def print_ticket(self, ticket: PrintableTicket) -> Future[None]:
         """Print ``ticket`` after the jobs already queued."""
         return self._worker.submit(self._printer.print_ticket, ticket)
+
+    def print_receipt(self, receipt: PrintableReceipt) -> Future[None]:
+        """Print a complaint receipt after the jobs already queued."""
+        return self._worker.submit(self._printer.print_receipt, receipt)
 
     def print_test_page(self, branch_zh: str, branch_en: str) -> Future[None]:
         """Print the test page after the jobs already queued."""

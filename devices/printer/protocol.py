@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from devices.printer.status import PrinterStatus
+from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket
 
 
@@ -17,6 +18,9 @@ class TicketPrinter(Protocol):
 
     def print_ticket(self, ticket: PrintableTicket) -> None:
         """Print one ticket and cut it."""
+
+    def print_receipt(self, receipt: PrintableReceipt) -> None:
+        """Print one complaint receipt and cut it."""
 
     def print_test_page(self, branch_zh: str, branch_en: str) -> None:
         """Print a page that shows the paper width, the fonts and a QR code."""

@@ -11,10 +11,11 @@ from pathlib import Path
 from lobby import engine
 from lobby.board import board as read_board
 from lobby.cli.context import CliContext
+from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.errors import InvalidInput
 from lobby.feed import Feed, change_detector
-from lobby.reports import build_report
+from lobby.reports import MAX_DAYS, Figures, Report, build_report, report_to_csv
 from lobby.seeding import initialise
 from lobby.views import EventView
 
@@ -83,27 +84,61 @@ def _day(value: str) -> date:
 
 
 def report(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Key figures for a period of business days (default: today)."""
+    """Key figures for a period of business days (default: today); optionally export them."""
+    if args.day and (args.from_day or args.to_day):
+        raise InvalidInput("give --day, or --from/--to, not both")
     db = ctx.database()
-    with db.unit_of_work(ctx.actor) as uow:
-        today = uow.today
-    first, last = args.from_day or today, args.to_day or args.from_day or today
+    now = db.clock.now()
+    today = business_day(now, db.branch_timezone())
+    first = args.day or args.from_day or today
+    last = args.day or args.to_day or args.from_day or today
     if first > last:
         raise InvalidInput("--from is after --to")
+    if (last - first).days >= MAX_DAYS:
+        raise InvalidInput(f"a report covers at most {MAX_DAYS} days; shorten --from/--to")
     with db.read() as session:
-        result = build_report(session, first, last)
-    t = result.totals
+        result = build_report(session, first, last, now=now)
+    data = result.to_json()
+    if args.csv:
+        _write(args.csv, report_to_csv(result))
+    if args.out:
+        _write(args.out, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    ctx.emit(data, _report_text(result))
 
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _report_text(result: Report) -> str:
     def minutes(seconds: float | None) -> str:
         return "-" if seconds is None else f"{seconds / 60:.1f} min"
 
-    text = (
-        f"{first} .. {last}: issued {t.issued}, served {t.served}, no-show {t.no_show}, "
-        f"wait {minutes(t.avg_wait_s)} (p90 {minutes(t.p90_wait_s)}), service "
-        f"{minutes(t.avg_service_s)}, service level {t.service_level}, ratings {result.ratings} "
-        f"(avg {result.avg_rating}), complaints {result.complaints}"
-    )
-    ctx.emit(result.to_json(), text)
+    def line(name: str, f: Figures) -> str:
+        return (
+            f"  {name:<10} issued {f.issued}, served {f.served}, no-show {f.no_show}, "
+            f"wait {minutes(f.avg_wait_s)} (p90 {minutes(f.p90_wait_s)}), "
+            f"service {minutes(f.avg_service_s)}, service level {f.service_level}"
+        )
+
+    t, c = result.totals, result.complaint_figures
+    lines = [
+        f"{result.first_day} .. {result.last_day}: issued {t.issued}, served {t.served}, "
+        f"no-show {t.no_show}, wait {minutes(t.avg_wait_s)} (p90 {minutes(t.p90_wait_s)}), "
+        f"service {minutes(t.avg_service_s)}, service level {t.service_level}, "
+        f"ratings {t.ratings} (avg {t.avg_rating}), complaints {c.count} "
+        f"(open {c.open}, overdue {c.overdue}, resolved {c.resolved}, "
+        f"{'-' if c.avg_resolve_h is None else c.avg_resolve_h} h mean to resolve)"
+    ]
+    lines += ["By service:"] + [line(k, f) for k, f in result.by_service.items()]
+    lines += ["By teller:"] + [line(k, f) for k, f in result.by_teller.items()]
+    lines += ["By hour:"] + [line(f"{k}:00", f) for k, f in result.by_hour.items()]
+    if len(result.by_day) > 1:
+        lines += ["By day:"] + [line(k, f) for k, f in result.by_day.items()]
+    return "\n".join(lines)
 
 
 def close_day(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -142,24 +177,16 @@ def appointment(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def complaint(args: argparse.Namespace, ctx: CliContext) -> None:
-    """File a complaint, or update one with --reference."""
+    """File a complaint (a manager follows it up with ``lobby complaint-update``)."""
     with ctx.unit_of_work() as uow:
-        if args.reference:
-            engine.update_complaint(
-                uow, args.reference, status=args.status or "in_progress", resolution=args.resolution
-            )
-            ref = args.reference.upper()
-        else:
-            if not args.description:
-                raise InvalidInput("a new complaint needs --description")
-            ref = engine.file_complaint(
-                uow,
-                category=args.category,
-                description=args.description,
-                contact=args.contact,
-                wished_follow_up=args.follow_up,
-                ticket_number=args.ticket,
-            )
+        ref = engine.file_complaint(
+            uow,
+            category=args.category,
+            description=args.description,
+            contact=args.contact,
+            wished_follow_up=args.follow_up,
+            ticket_number=args.ticket,
+        )
     ctx.emit({"reference": ref}, ref)
 
 
@@ -180,8 +207,11 @@ def register(add: Add) -> None:
     p.add_argument("--after", type=int, default=0, metavar="ID")
     p.add_argument("--follow", action="store_true", help="keep printing new events")
     p = add("report", report, "key figures for a period")
+    p.add_argument("--day", type=_day, metavar="DATE", help="one business day")
     p.add_argument("--from", dest="from_day", type=_day, metavar="DATE")
     p.add_argument("--to", dest="to_day", type=_day, metavar="DATE")
+    p.add_argument("--csv", type=Path, metavar="FILE", help="also write the figures as CSV")
+    p.add_argument("--out", type=Path, metavar="FILE.json", help="also write the JSON")
     p = add("close-day", close_day, "expire leftover tickets of the business day")
     p.add_argument("--day", type=_day, metavar="DATE")
     p.add_argument("--staff")
@@ -195,15 +225,12 @@ def register(add: Add) -> None:
     p.add_argument("--customer", default="")
     p.add_argument("--phone")
     p.add_argument("--staff")
-    p = add("complaint", complaint, "file or update a complaint")
-    p.add_argument("--reference", help="update this complaint instead of filing one")
+    p = add("complaint", complaint, "file a complaint")
     p.add_argument("--category", default="service")
-    p.add_argument("--description")
+    p.add_argument("--description", required=True)
     p.add_argument("--contact")
     p.add_argument("--follow-up", default="phone", choices=["phone", "sms", "in_person", "none"])
     p.add_argument("--ticket", metavar="NUMBER")
-    p.add_argument("--status", choices=["open", "in_progress", "resolved", "closed"])
-    p.add_argument("--resolution", default="")
     p.add_argument("--staff")
     p = add("demo", demo, "run the branch demo on an embedded SQLite database")
     p.add_argument(
@@ -211,3 +238,10 @@ def register(add: Add) -> None:
     )
     p.add_argument("--speed", type=float, default=1.0, help="how fast the simulated branch acts")
     p.add_argument("--headless", action="store_true", help="no windows, even with a display")
+    p.add_argument(
+        "--history-days",
+        type=int,
+        default=5,
+        metavar="N",
+        help="play the last N days first, for the manager's reports (0: none)",
+    )

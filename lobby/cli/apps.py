@@ -12,7 +12,7 @@ from lobby.errors import InvalidInput
 Add = Callable[
     [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
 ]
-APPS = ("teller", "display", "greeter")
+APPS = ("teller", "display", "greeter", "manager")
 
 
 def teller(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -51,6 +51,13 @@ def greeter(args: argparse.Namespace, ctx: CliContext) -> None:
     run(ctx.database(), ctx.settings, printer, kiosk=args.kiosk, staff=args.staff or "")
 
 
+def manager(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Start the branch manager's app."""
+    from ui.manager.main import run
+
+    run(ctx.database(), args.staff)
+
+
 def shots(args: argparse.Namespace, ctx: CliContext) -> None:
     """Render an app's screens to PNG files with sample data."""
     from ui.shots import render
@@ -74,6 +81,8 @@ def register(add: Add) -> None:
         "--printer", metavar="URI", help="ticket printer (default: LOBBY_PRINTER, else none)"
     )
     p.add_argument("--kiosk", action="store_true", help="full screen")
+    p.add_argument("--staff", metavar="ID", help="prefill the staff id")
+    p = add("manager", manager, "start the branch manager's app")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
     p = add("shots", shots, "render an app's screens to PNG")
     p.add_argument("app", choices=APPS)

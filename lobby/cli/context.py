@@ -38,7 +38,11 @@ class CliContext:
     def database(self, *, must_exist: bool = True) -> Database:
         """Open the database once; refuse a missing schema unless creating it."""
         if self._db is None:
-            self._db = Database.open(self.db_url, synchronous=self.settings.sqlite_synchronous)
+            self._db = Database.open(
+                self.db_url,
+                clock=self.settings.clock(),
+                synchronous=self.settings.sqlite_synchronous,
+            )
             if must_exist:
                 require_current_schema(self._db)
         return self._db

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from lobby import __version__
-from lobby.cli import admin, apps, printing, queue, speaking
+from lobby.cli import admin, apps, manage, printing, queue, simulation, speaking
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
 
@@ -43,10 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     admin.register(add)
+    manage.register(add)
     queue.register(add)
     printing.register(add)
     speaking.register(add)
     apps.register(add)
+    simulation.register(add)
     return parser
 
 

@@ -8,6 +8,7 @@ Usage::
 
 from lobby.engine.calling import call_next, call_ticket, recall
 from lobby.engine.day import close_day, set_counter_status
+from lobby.engine.diversions import record_diversion
 from lobby.engine.issuing import book_appointment, check_in_appointment, issue_ticket
 from lobby.engine.serving import cancel, finish, no_show, park, resume, start, transfer
 from lobby.engine.visits import (
@@ -33,6 +34,7 @@ __all__ = [
     "park",
     "rate_visit",
     "recall",
+    "record_diversion",
     "resume",
     "set_counter_status",
     "start",

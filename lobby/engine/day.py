@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from lobby.db import UnitOfWork
 from lobby.engine.common import counter_by_number, open_ticket
 from lobby.errors import CounterBusy, InvalidInput
 from lobby.models import Appointment, Ticket
+from lobby.reports import roll_up_closed_days
 from lobby.states import Action, TicketState, next_state
 
 COUNTER_STATUSES = ("open", "break", "closed")
@@ -20,7 +21,9 @@ def close_day(uow: UnitOfWork, day: date | None = None) -> int:
     """Expire every unfinished ticket of ``day`` and earlier days; mark missed appointments.
 
     Numbering restarts by itself the next business day (the sequence is per day);
-    closing only settles what was left over.
+    closing only settles what was left over. Closed days before today get their
+    report rollups (today's tickets and ratings may still change, so today waits for
+    the next close).
 
     Args:
         uow: The unit of work.
@@ -48,6 +51,9 @@ def close_day(uow: UnitOfWork, day: date | None = None) -> int:
         if business_day(appointment.due_at, uow.branch.timezone) <= last:
             appointment.status = "missed"
             missed += 1
+    rolled = roll_up_closed_days(
+        uow.session, min(last, uow.today - timedelta(days=1)), uow.branch.timezone, uow.now
+    )
     uow.record(
         "day_closed",
         payload={
@@ -55,6 +61,7 @@ def close_day(uow: UnitOfWork, day: date | None = None) -> int:
             "expired": len(leftovers),
             "expired_numbers": [t.number for t in leftovers][:200],
             "missed_appointments": missed,
+            "rolled_up_days": rolled,
         },
     )
     return len(leftovers)

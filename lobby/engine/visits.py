@@ -1,26 +1,44 @@
-"""The customer's side: triage confirmation, satisfaction ratings and complaints."""
+"""The customer's side: triage confirmation, satisfaction ratings and complaints.
+
+Complaints live in :mod:`lobby.complaints`; their filing is re-exported here for the
+greeter and older callers.
+"""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.complaints import (
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_STATUSES,
+    FOLLOW_UP_CHANNELS,
+    MAX_TEXT,
+    file_complaint,
+    update_complaint,
+)
 from lobby.db import UnitOfWork
 from lobby.engine.common import ticket_by_number, ticket_view
-from lobby.errors import InvalidInput, NotFound
-from lobby.models import Complaint, Rating, Visit
+from lobby.errors import InvalidInput
+from lobby.models import Rating, Visit
 from lobby.phone import normalize_phone
 from lobby.states import TicketState
 from lobby.views import VisitView, masked
 
-COMPLAINT_CATEGORIES = ("service", "waiting", "fees", "product", "facilities", "staff", "other")
-COMPLAINT_STATUSES = ("open", "in_progress", "resolved", "closed")
-FOLLOW_UP_CHANNELS = ("phone", "sms", "in_person", "none")
-MAX_TEXT = 2000
+__all__ = [
+    "COMPLAINT_CATEGORIES",
+    "COMPLAINT_STATUSES",
+    "FOLLOW_UP_CHANNELS",
+    "MAX_TEXT",
+    "confirm_details",
+    "file_complaint",
+    "rate_visit",
+    "update_complaint",
+    "visit_of",
+    "visit_view",
+]
 
 
 def visit_of(uow: UnitOfWork, number: str) -> VisitView:
@@ -108,71 +126,3 @@ def rate_visit(uow: UnitOfWork, number: str, score: int, comment: str = "") -> N
         counter_id=ticket.counter_id,
         payload={"number": ticket.number, "score": score},
     )
-
-
-def file_complaint(
-    uow: UnitOfWork,
-    *,
-    category: str,
-    description: str,
-    contact: str | None = None,
-    wished_follow_up: str = "phone",
-    ticket_number: str | None = None,
-) -> str:
-    """Record a complaint and return its reference (e.g. ``C20261123-7F3A``)."""
-    if category not in COMPLAINT_CATEGORIES:
-        raise InvalidInput(
-            f"unknown complaint category {category!r}; choose one of: "
-            + ", ".join(COMPLAINT_CATEGORIES)
-        )
-    text = description.strip()
-    if not text:
-        raise InvalidInput("a complaint needs a description of what happened")
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(f"the description is longer than {MAX_TEXT} characters")
-    if wished_follow_up not in FOLLOW_UP_CHANNELS:
-        raise InvalidInput(
-            f"unknown follow-up {wished_follow_up!r}; choose one of: "
-            + ", ".join(FOLLOW_UP_CHANNELS)
-        )
-    phone = normalize_phone(contact) if contact else None
-    if wished_follow_up in ("phone", "sms") and phone is None:
-        raise InvalidInput(f"a {wished_follow_up} follow-up needs a contact number")
-    visit_id = ticket_by_number(uow, ticket_number, lock=False).visit_id if ticket_number else None
-    reference = f"C{uow.today:%Y%m%d}-{secrets.token_hex(2).upper()}"
-    days = int((uow.branch.policy or {}).get("complaint_answer_days", 3))
-    uow.session.add(
-        Complaint(
-            reference=reference,
-            visit_id=visit_id,
-            category=category,
-            description=text,
-            contact=phone,
-            wished_follow_up=wished_follow_up,
-            created_at=uow.now,
-            updated_at=uow.now,
-            answer_due=uow.now + timedelta(days=days),
-            created_by=uow.actor,
-        )
-    )
-    uow.record("complaint_filed", payload={"reference": reference, "category": category})
-    return reference
-
-
-def update_complaint(uow: UnitOfWork, reference: str, *, status: str, resolution: str = "") -> None:
-    """Move a complaint along (in progress, resolved, closed) with a resolution note."""
-    if status not in COMPLAINT_STATUSES:
-        raise InvalidInput(
-            f"unknown complaint status {status!r}; choose one of: " + ", ".join(COMPLAINT_STATUSES)
-        )
-    complaint = uow.session.scalar(
-        select(Complaint).where(Complaint.reference == reference.strip().upper()).with_for_update()
-    )
-    if complaint is None:
-        raise NotFound(f"no complaint {reference}")
-    if status in ("resolved", "closed") and not (resolution.strip() or complaint.resolution):
-        raise InvalidInput(f"a {status} complaint needs a resolution note")
-    complaint.status, complaint.updated_at = status, uow.now
-    if resolution.strip():
-        complaint.resolution = resolution.strip()
-    uow.record("complaint_updated", payload={"reference": complaint.reference, "status": status})

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import Connection
 
+from lobby import models_reports  # noqa: F401  # its tables belong to Base.metadata too
 from lobby.models import Base
 
 config = context.config

@@ -3,7 +3,8 @@
 Usage: ``python -m tests.bench.caller URL 1,2,3`` (counters that serve cash).
 Reads one line per call from stdin (``call``), issues and calls a ticket, and prints
 ``NUMBER MONOTONIC_NS`` taken right after the commit; ``quit`` ends it.
-CLOCK_MONOTONIC is one clock for every process on the machine.
+CLOCK_MONOTONIC is one clock for every process on the machine. Tickets are stamped
+with ``LOBBY_NOW`` when it is set (the display's own clock), else the wall clock.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import time
 
 from lobby import engine
 from lobby.db import Database
+from lobby.settings import Settings
 
 
 def main(url: str, counters: list[int]) -> None:
-    db = Database.open(url)
+    db = Database.open(url, clock=Settings().clock())
     for turn, line in enumerate(sys.stdin):
         if line.strip() != "call":
             break

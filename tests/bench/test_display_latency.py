@@ -8,6 +8,7 @@ the call. The baseline, measured in the same run, is the bare journal feed
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -30,12 +31,14 @@ CALLS = 200
 class Caller:
     """The calling process."""
 
-    def __init__(self, url: str, counters: str) -> None:
+    def __init__(self, db: Database, url: str, counters: str) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.bench.caller", url, counters],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            # the display's clock: the same business day at any hour of the wall clock
+            env={**os.environ, "LOBBY_NOW": db.clock.now().isoformat()},
         )
 
     def call(self) -> tuple[str, int]:
@@ -71,7 +74,7 @@ def measure_display(qtbot: QtBot, db: Database, url: str) -> list[float]:
     qtbot.addWidget(window)  # pytest-qt deletes it: no Qt object is left for interpreter exit
     seen: dict[str, int] = {}
     model.called.connect(lambda call: seen.setdefault(call.number, time.monotonic_ns()))
-    caller = Caller(url, "4,6")
+    caller = Caller(db, url, "4,6")
     latencies = []
     try:
         for _ in range(CALLS):
@@ -88,7 +91,7 @@ def measure_display(qtbot: QtBot, db: Database, url: str) -> list[float]:
 
 def measure_bare_feed(db: Database, url: str) -> list[float]:
     feed = Feed(db, change_detector(db, 0.02))
-    caller = Caller(url, "1,2,3")
+    caller = Caller(db, url, "1,2,3")
     latencies = []
     try:
         for _ in range(CALLS):
@@ -149,7 +152,7 @@ def test_call_to_first_audio(
     announcer = open_announcer(Settings(), player=player, cache_dir=tmp_path / "speech")
     window, _model, feed, runner = bootstrap(db, announcer)
     qtbot.addWidget(window)
-    caller = Caller(db_url, "1,2,3")
+    caller = Caller(db, db_url, "1,2,3")
     samples: list[float] = []
 
     def measure() -> None:

@@ -1,6 +1,8 @@
 """Store a database of the current schema with a little activity, for upgrade tests.
 
 Run once per released schema: ``.venv/bin/python tests/data/make_schema_db.py``.
+(0003 and 0004 were released together: ``0003_manager_complaints_config.sqlite`` is
+the stored 0002 database upgraded to 0003, data and all.)
 """
 
 from __future__ import annotations
@@ -39,8 +41,20 @@ def build() -> Path:
                 "13800001111",
             ],
         ]
+        manager = ["--staff", "M01", "--pin", "9999"]
+        steps += [
+            ["complaint-update", "LAST", "--status", "in_progress", "--note", "called back"],
+            ["config", "notice", "atm", "--zh", "ATM维护中", "--en", "ATM under maintenance"],
+            ["close-day"],
+        ]
         for argv in steps:
-            if main([*argv, "--db", url, "--staff", "SETUP"]) != 0:
+            if argv[:2] == ["complaint-update", "LAST"]:
+                argv = [argv[0], _last_complaint(f"{tmp}/lobby.db"), *argv[2:], *manager]
+            elif argv[0] == "config":
+                argv = [*argv, *manager]
+            else:
+                argv = [*argv, "--staff", "SETUP"]
+            if main([*argv, "--db", url]) != 0:
                 sys.exit(f"step failed: {argv}")
         conn = sqlite3.connect(f"{tmp}/lobby.db")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -48,6 +62,11 @@ def build() -> Path:
         conn.execute("VACUUM INTO ?", (str(target),))
         conn.close()
     return target
+
+
+def _last_complaint(path: str) -> str:
+    with sqlite3.connect(path) as conn:
+        return str(conn.execute("SELECT reference FROM complaint ORDER BY id DESC").fetchone()[0])
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from lobby import engine
 from lobby.db import Database
+from tests.helpers import ManualClock, environment_at
 from ui.common.app import make_app
 from ui.display.main import bootstrap
 from ui.display.window import DisplayWindow
@@ -63,20 +64,18 @@ def hero(window: DisplayWindow) -> tuple[str, str]:
 
 
 def test_a_call_from_another_process_appears(
-    qtbot: QtBot, db: Database, db_url: str, displays: list[Display]
+    qtbot: QtBot, db: Database, db_url: str, clock: ManualClock, displays: list[Display]
 ) -> None:
-    # the calling process runs on the wall clock, so the ticket must be issued on it too
-    wall = Database.open(db_url)
-    with wall.unit_of_work("G01") as uow:
+    with db.unit_of_work("G01") as uow:
         number = engine.issue_ticket(uow, "cash").number
-    wall.dispose()
     announcer = RecordingAnnouncer()
     display = Display(qtbot, db, announcer)
     displays.append(display)
-    subprocess.run(
+    subprocess.run(  # on this test's clock: the same business day at any hour
         [sys.executable, "-m", "lobby", "call", "--counter", "3", "--db", db_url],
         check=True,
         capture_output=True,
+        env=environment_at(clock),
     )
     qtbot.waitUntil(lambda: hero(display.window) == (number, "→ 3号窗口"), timeout=10_000)
     assert announcer.calls == [(number, 3)]

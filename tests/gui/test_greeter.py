@@ -24,11 +24,13 @@ from pyzbar.pyzbar import decode as read_codes
 from sqlalchemy import func, select
 
 from devices.printer import open_printer
+from devices.printer.layout import render_receipt
 from lobby import engine
 from lobby.db import Database
 from lobby.models import Appointment, Complaint, Event, Ticket, Visit
+from lobby.receipt_print import printable_receipt
 from tests.escpos_decoder import decode, printed_picture
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, environment_at
 from tests.printer_endpoint import OFFLINE, ONLINE, PrinterEndpoint
 from ui.common.app import make_app
 from ui.greeter.i18n import TRANSLATIONS
@@ -317,7 +319,15 @@ def test_self_service_is_suggested_first_with_a_way_to_issue_anyway(
     greeter.tap(window.self_service.machine_button)
     assert greeter.page() is window.tiles
     assert "自助设备" in window.tiles.notice.text()
+    greeter.settle()
     assert tickets(db) == []
+    with db.read() as session:  # no ticket, but the journal knows the customer came
+        diverted = session.scalars(select(Event).where(Event.kind == "diverted")).one()
+        assert (diverted.actor, diverted.payload) == (
+            "G01",
+            {"service": "cash", "reason": "self_service"},
+        )
+    assert "自助设备" in window.tiles.notice.text()  # no error replaced the confirmation
 
     greeter.tap(window.tiles.tiles["cash"])
     greeter.tap(window.self_service.anyway_button)
@@ -399,6 +409,9 @@ def test_a_complaint_gets_a_reference_an_answer_date_and_a_receipt(
     assert "回执已打印" in done.printing.text()
     greeter.qtbot.waitUntil(lambda: len(pictures(endpoint.jobs)) == 1, timeout=10_000)
     assert qr_codes(pictures(endpoint.jobs)[0]) == [reference]
+    with db.read() as session:  # the receipt's own layout, not a ticket's ("0 ahead")
+        expected = render_receipt(printable_receipt(session, reference), 576)
+    assert pictures(endpoint.jobs)[0].tobytes() == expected.tobytes()
 
 
 # --- the printer --------------------------------------------------------------------------------
@@ -461,33 +474,23 @@ def test_tapping_the_badge_asks_the_printer_again(
 
 
 def test_live_counts_update_when_another_process_issues(
-    qtbot: QtBot, db_url: str, greeters: list[Greeter], endpoint: PrinterEndpoint
+    open_greeter: Callable[..., Greeter], db_url: str, clock: ManualClock
 ) -> None:
-    # The other process runs on the wall clock; so does this app.
-    live = Database.open(db_url)
-    try:
-        greeter = Greeter(qtbot, live, endpoint.uri)
-        greeters.append(greeter)
-        greeter.settle()
-        greeter.sign_in()
-        window = greeter.window
-        tile = window.tiles.tiles["cash"]
-        assert tile.queue.text() == "无人等候"
-        # nothing on screen ticks to look for changes (the idle lock's timer is minutes long)
-        ticking = [t for t in window.findChildren(QTimer) if t.isActive()]
-        assert [t.interval() for t in ticking] == [600_000]
-        subprocess.run(
-            [sys.executable, "-m", "lobby", "issue", "cash", "--db", db_url],
-            check=True,
-            capture_output=True,
-        )
-        qtbot.waitUntil(lambda: tile.queue.text().startswith("等候 1 人"), timeout=10_000)
-        assert "分钟" in tile.queue.text()
-    finally:
-        for greeter in greeters:
-            greeter.close()
-        greeters.clear()
-        live.dispose()
+    greeter = open_greeter()
+    window = greeter.window
+    tile = window.tiles.tiles["cash"]
+    assert tile.queue.text() == "无人等候"
+    # nothing on screen ticks to look for changes (the idle lock's timer is minutes long)
+    ticking = [t for t in window.findChildren(QTimer) if t.isActive()]
+    assert [t.interval() for t in ticking] == [600_000]
+    subprocess.run(  # on this test's clock: the same business day at any hour
+        [sys.executable, "-m", "lobby", "issue", "cash", "--db", db_url],
+        check=True,
+        capture_output=True,
+        env=environment_at(clock),
+    )
+    greeter.qtbot.waitUntil(lambda: tile.queue.text().startswith("等候 1 人"), timeout=10_000)
+    assert "分钟" in tile.queue.text()
 
 
 # --- touch, language, text size ------------------------------------------------------------

@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from lobby import engine
 from lobby.cli.main import main
+from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH
+from lobby.db import Database
 from lobby.models import Event, Staff, Ticket
+from tests.helpers import ManualClock
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -163,6 +167,29 @@ def test_lobby_db_environment_is_used(
     board = json.loads(out)
     assert code == 0
     assert {q["service"]: q["waiting"] for q in board["queues"]}["vip"] == 1
+
+
+def test_lobby_now_puts_a_run_on_the_test_clock(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    db: Database,
+    db_url: str,
+    clock: ManualClock,
+) -> None:
+    # the wall clock may be on another business day (after 16:00 UTC in Shanghai)
+    monkeypatch.setenv("LOBBY_NOW", clock.now().isoformat())
+    code, out, _ = run(capsys, "issue", "cash", "--db", db_url, "--json")
+    assert code == 0
+    with db.read() as session:
+        ticket = session.get_one(Ticket, json.loads(out)["id"])
+        assert ticket.business_day == business_day(clock.now(), "Asia/Shanghai")
+        assert ticket.issued_at == clock.now()
+    with db.unit_of_work("T01") as uow:
+        assert engine.call_next(uow, 1).number == "A001"
+    monkeypatch.setenv("LOBBY_NOW", "tomorrow")
+    code, _, err = run(capsys, "board", "--db", db_url)
+    assert code == 2
+    assert err.startswith("lobby: bad LOBBY_ setting")
 
 
 def test_report_counts_the_day(capsys: pytest.CaptureFixture[str], db_url: str) -> None:

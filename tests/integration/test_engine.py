@@ -151,13 +151,13 @@ def test_counter_serves_only_its_profile_and_tiers(db: Database) -> None:
     issue(db, "loans")
     with pytest.raises(NothingToCall), db.unit_of_work("T01") as uow:
         engine.call_next(uow, 1)  # a cash counter does not serve loans
-    enquiry = issue(db, "enquiry")
+    account = issue(db, "account")
     cash = issue(db, "cash")
     with db.unit_of_work("T01") as uow:
-        # cash is tier 1 at counter 1, enquiries tier 2: cash first though issued later
+        # cash is tier 1 at counter 1, account opening tier 2: cash first though later
         assert engine.call_next(uow, 1).number == cash.number
     with db.unit_of_work("T02") as uow:
-        assert engine.call_next(uow, 2).number == enquiry.number
+        assert engine.call_next(uow, 2).number == account.number
 
 
 def test_counter_with_open_ticket_cannot_call(db: Database) -> None:

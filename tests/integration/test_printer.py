@@ -42,6 +42,7 @@ from lobby import engine
 from lobby.cli.main import main
 from lobby.db import Database
 from lobby.models import Ticket
+from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket, printable_ticket
 from lobby.views import TicketView
 from tests.escpos_decoder import Incomplete, decode, next_command, printed_picture
@@ -272,6 +273,9 @@ class RecordingPrinter:
 
     def print_ticket(self, ticket: PrintableTicket) -> None:
         self.calls.append((ticket.number, threading.current_thread().name))
+
+    def print_receipt(self, receipt: PrintableReceipt) -> None:
+        self.calls.append((receipt.reference, threading.current_thread().name))
 
     def print_test_page(self, branch_zh: str, branch_en: str) -> None:
         self.calls.append(("test page", threading.current_thread().name))

@@ -84,8 +84,8 @@ def test_invalid_toml(tmp_path: Path) -> None:
         ),
         pytest.param(
             edited(
-                'tiers = [["cash"], ["account", "enquiry"]]',
-                'tiers = [["cash"], ["account", "mortgage"]]',
+                'tiers = [["cash", "enquiry"], ["account"]]',
+                'tiers = [["cash", "enquiry"], ["mortgage"]]',
             ),
             ["profile 'cash'", "unknown service 'mortgage'"],
             id="profile-names-unknown-service",
@@ -136,7 +136,7 @@ def test_bad_head_start_is_refused(tmp_path: Path, snippet: str, message: str) -
     text = (
         SAMPLE_BRANCH.read_text(encoding="utf-8")
         .replace("[policy.head_start_min]\n", f"[policy.head_start_min]\n{snippet}\n")
-        .replace("elderly = 10\n", "", 1 if snippet.startswith("elderly") else 0)
+        .replace("elderly = 40\n", "", 1 if snippet.startswith("elderly") else 0)
     )
     path = tmp_path / "branch.toml"
     path.write_text(text, encoding="utf-8")

@@ -26,6 +26,8 @@ from devices.printer.text import font, wrap
 from lobby.ticket_print import PrintableTicket
 from tests.escpos_decoder import decode, printed_picture
 
+pytestmark = pytest.mark.devices
+
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 
 FIXED_TICKET = PrintableTicket(

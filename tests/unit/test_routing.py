@@ -52,6 +52,20 @@ def ticket(
     )
 
 
+#: The examples below use round ten-minute head starts (the branch defaults are larger,
+#: tuned by simulation; the rule is the same).
+EXAMPLE = RoutingPolicy(
+    head_start_min={
+        "elderly": 10,
+        "disabled": 10,
+        "pregnant": 10,
+        "vip": 15,
+        "appointment": 20,
+        "transfer": 10,
+    },  # fmt: skip
+)
+
+
 def call(
     candidates: Sequence[Candidate],
     policy: RoutingPolicy | None = None,
@@ -64,7 +78,7 @@ def call(
         counter_id=COUNTER,
         tiers={1: 1} if tiers is None else tiers,
         now=NOW,
-        policy=RoutingPolicy() if policy is None else policy,
+        policy=EXAMPLE if policy is None else policy,
         recent_calls_priority=recent,
     )
 
@@ -431,7 +445,9 @@ def test_a_burst_of_priority_customers_delays_a_regular_once_per_regular_ahead()
         Arrival(3, 1 * minute, "regular"),  # r
         *(Arrival(3 + i, (1 + i) * minute, "elderly") for i in range(1, 7)),
     ]
-    calls = run_day(arrivals, 5 * minute, routing_chooser(RoutingPolicy(interleave=3)))
+    calls = run_day(
+        arrivals, 5 * minute, routing_chooser(RoutingPolicy(EXAMPLE.head_start_min, interleave=3))
+    )
     order = sorted(calls, key=calls.__getitem__)
     assert order == [1, 4, 5, 6, 2, 7, 8, 9, 3]
     fifo_wait = run_day(arrivals, 5 * minute, fifo)[3] - arrivals[2].at_s
@@ -475,7 +491,7 @@ def test_ties_go_to_the_ticket_queued_first() -> None:
 
 
 def test_appointment_counts_as_due_from_due_minus_grace() -> None:
-    policy = RoutingPolicy(appointment_grace_min=10)
+    policy = RoutingPolicy(EXAMPLE.head_start_min, appointment_grace_min=10)
     regular = ticket(1, 15)
     due = ticket(2, 1, "appointment", due_in_min=10)
     not_yet = ticket(2, 1, "appointment", due_in_min=10 + 1 / 60)
@@ -495,7 +511,7 @@ def test_appointment_counts_as_due_from_due_minus_grace() -> None:
 
 
 def test_transfer_is_its_own_class_unless_the_category_ranks_higher() -> None:
-    policy = RoutingPolicy()
+    policy = EXAMPLE
     assert priority_class(ticket(1, 0, is_transfer=True), NOW, policy) == "transfer"
     assert priority_class(ticket(1, 0, "vip", is_transfer=True), NOW, policy) == "vip"
 
@@ -509,22 +525,34 @@ def test_transfer_is_its_own_class_unless_the_category_ranks_higher() -> None:
 
 def test_interleave_turn_names_the_streak_and_the_wait() -> None:
     candidates = [ticket(1, 2), ticket(2, 1, "vip")]
-    choice = call(candidates, RoutingPolicy(interleave=3), recent=[True, True, True])
+    choice = call(
+        candidates, RoutingPolicy(EXAMPLE.head_start_min, interleave=3), recent=[True, True, True]
+    )
     assert choice is not None
     assert choice.ticket_id == 1
     assert choice.reason_en == "regular turn after 3 priority calls, waited 2 min"
     assert "3位优先客户" in choice.reason_zh
 
-    choice = call(candidates, RoutingPolicy(interleave=3), recent=[True, True, False, True])
+    choice = call(
+        candidates,
+        RoutingPolicy(EXAMPLE.head_start_min, interleave=3),
+        recent=[True, True, False, True],
+    )
     assert choice is not None
     assert choice.ticket_id == 2
 
-    choice = call(candidates, RoutingPolicy(interleave=0), recent=[True] * 5)
+    choice = call(
+        candidates, RoutingPolicy(EXAMPLE.head_start_min, interleave=0), recent=[True] * 5
+    )
     assert choice is not None
     assert choice.ticket_id == 2
 
     # with no priority ticket waiting, a full streak changes nothing
-    choice = call([ticket(1, 2), ticket(2, 4)], RoutingPolicy(interleave=3), recent=[True] * 3)
+    choice = call(
+        [ticket(1, 2), ticket(2, 4)],
+        RoutingPolicy(EXAMPLE.head_start_min, interleave=3),
+        recent=[True] * 3,
+    )
     assert choice is not None
     assert choice.ticket_id == 2
     assert choice.reason_en == "first in line, waited 4 min"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import replace
 from typing import Protocol
 
@@ -54,7 +55,8 @@ class BoardModel(QObject):
         self._runner = runner
         self._announcer = announcer
         self.board: BoardView | None = None
-        self.announced: list[int] = []
+        # the latest announced calls' event ids (bounded: the display runs all day)
+        self.announced: deque[int] = deque(maxlen=1000)
 
     def load(self) -> BoardView:
         """Read the board now (start-up); old calls are shown, not announced."""
@@ -84,7 +86,7 @@ class BoardModel(QObject):
             with self._db.read() as session:
                 return board(session, self._db.clock.now())
 
-        self._runner.run(work, self._refreshed, self._failed)
+        self._runner.run_latest("board", work, self._refreshed, self._failed)
 
     def set_online(self, online: bool) -> None:
         """Relay the feed's view of the database."""

@@ -18,6 +18,18 @@ class Marquee(QWidget):
         self._timer.timeout.connect(self._step)
         self._timer.start(30)
 
+    @property
+    def text(self) -> str:
+        """The notice scrolling now."""
+        return self._text
+
+    def set_text(self, text: str) -> None:
+        """Scroll ``text`` from now on (from the start when it changed)."""
+        if text != self._text:
+            self._text = text
+            self._offset = -1
+            self.update()
+
     def _step(self) -> None:
         if self._offset < 0:
             return  # not painted yet

@@ -99,6 +99,7 @@ class DisplayWindow(QWidget):
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
+        self.default_notice = notice
         self.marquee = Marquee(notice)
         self.marquee.setObjectName("marquee")
         outer = QVBoxLayout(self)
@@ -122,6 +123,8 @@ class DisplayWindow(QWidget):
     def show_board(self, view: BoardView) -> None:
         """Show the whole board (recent calls, queues, counters)."""
         self.branch.setText(f"{view.branch_zh}  {view.branch_en}")
+        # the branch's own notices replace the default welcome while any is current
+        self.marquee.set_text("        ".join(view.notices) or self.default_notice)
         if view.recent and self.hero_number.text() == "—":
             self._set_hero(view.recent[0])
         earlier = view.recent[1 : RECENT_SHOWN + 1]

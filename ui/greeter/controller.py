@@ -15,21 +15,13 @@ from PySide6.QtCore import QObject, Signal, Slot
 from lobby import engine
 from lobby.db import Database, UnitOfWork
 from lobby.errors import AuthenticationFailed, DatabaseUnavailable, LobbyError, NotFound
+from lobby.service_list import ServiceList, read_service_list
 from lobby.staff import StaffView, sign_in
 from lobby.ticket_print import printable_ticket
 from lobby.views import EventView, TicketView
 from ui.common.tasks import TaskRunner
 from ui.greeter.printing import TicketPrinting
-from ui.greeter.records import (
-    ComplaintForm,
-    ComplaintReceipt,
-    IssuedTicket,
-    Snapshot,
-    Triage,
-    read_receipt,
-    read_snapshot,
-    receipt_printable,
-)
+from ui.greeter.records import ComplaintForm, ComplaintReceipt, IssuedTicket, Triage, read_receipt
 
 #: Journal kinds that change the waiting counts on the tiles.
 QUEUE_KINDS = {
@@ -44,16 +36,18 @@ class GreeterController(QObject):
 
     Signals:
         signed_in(StaffView): Sign-in succeeded.
-        snapshot_changed(Snapshot): Services and live queues to show.
+        snapshot_changed(ServiceList): Services and live queues to show.
         issued(IssuedTicket): A ticket was committed (printing follows).
+        diverted(str): A customer sent to a machine was journalled (service code).
         complaint_filed(ComplaintReceipt): A complaint was recorded.
         failed(str, str): Where it failed (``sign_in``, ``issue``, ``appointment``,
-            ``complaint``, ``reprint``) and a message for the greeter.
+            ``complaint``, ``reprint``, ``divert``) and a message for the greeter.
     """
 
     signed_in = Signal(object)
     snapshot_changed = Signal(object)
     issued = Signal(object)
+    diverted = Signal(str)
     complaint_filed = Signal(object)
     failed = Signal(str, str)
 
@@ -72,7 +66,7 @@ class GreeterController(QObject):
         self._device = device
         self._acting = False
         self.staff: StaffView | None = None
-        self.snapshot: Snapshot | None = None
+        self.snapshot: ServiceList | None = None
         self.last_ticket: IssuedTicket | None = None
         self.last_receipt: ComplaintReceipt | None = None
 
@@ -90,12 +84,12 @@ class GreeterController(QObject):
     def sign_in(self, code: str, pin: str) -> None:
         """Check a greeter's PIN (slow on purpose, so off the GUI thread)."""
 
-        def work() -> tuple[StaffView, Snapshot]:
+        def work() -> tuple[StaffView, ServiceList]:
             staff = sign_in(self._db, code, pin, "greeter", device=self._device)
             with self._db.read() as session:
-                return staff, read_snapshot(session, self.now())
+                return staff, read_service_list(session, self.now())
 
-        def done(result: tuple[StaffView, Snapshot]) -> None:
+        def done(result: tuple[StaffView, ServiceList]) -> None:
             self.staff, snapshot = result
             self._show(snapshot)
             self.signed_in.emit(self.staff)
@@ -109,9 +103,9 @@ class GreeterController(QObject):
     def refresh(self) -> None:
         """Re-read the services and their queues."""
 
-        def work() -> Snapshot:
+        def work() -> ServiceList:
             with self._db.read() as session:
-                return read_snapshot(session, self.now())
+                return read_service_list(session, self.now())
 
         self._runner.run(work, self._show, lambda exc: self._fail("refresh", exc))
 
@@ -136,6 +130,21 @@ class GreeterController(QObject):
                 documents=triage.documents,
                 appointment_code=triage.appointment_code,
             ),
+        )
+
+    def divert(self, service: str) -> None:
+        """Journal that the customer went to a machine for ``service`` instead of a ticket."""
+        if self.staff is None:
+            self.failed.emit("divert", self.tr("请先登录"))
+            return
+        actor = self.staff.code
+
+        def work() -> None:
+            with self._db.unit_of_work(actor) as uow:
+                engine.record_diversion(uow, service)
+
+        self._runner.run(
+            work, lambda _: self.diverted.emit(service), lambda exc: self._fail("divert", exc)
         )
 
     def check_in(self, code: str) -> None:
@@ -172,8 +181,8 @@ class GreeterController(QObject):
         self._runner.run(work, done, lambda exc: self._fail("complaint", exc))
 
     def print_receipt(self, receipt: ComplaintReceipt) -> None:
-        """Print the complaint receipt."""
-        self._printing.print(receipt_printable(receipt))
+        """Print the complaint receipt (its own layout: reference, category, answer date)."""
+        self._printing.print(receipt.printable)
 
     def reprint(self, issued: IssuedTicket | None = None) -> None:
         """Print a ticket again (the last one by default), with today's people ahead."""
@@ -227,7 +236,7 @@ class GreeterController(QObject):
         self._acting = True
         return self.staff.code
 
-    def _show(self, snapshot: Snapshot) -> None:
+    def _show(self, snapshot: ServiceList) -> None:
         self.snapshot = snapshot
         self.snapshot_changed.emit(snapshot)
 

@@ -58,7 +58,8 @@ class GreeterApp:
         self.runner.wait()
         self.printing.close()
         self.language.use("zh")
-        for part in (self.window, self.controller, self.printing, self.language, self.runner):
+        parts = (self.window, self.controller, self.printing, self.language, self.feed, self.runner)
+        for part in parts:
             part.deleteLater()
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from devices.printer import PaperOut, PrinterError, PrinterOffline, PrinterStatus, PrintQueue
+from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket
 
 log = logging.getLogger(__name__)
@@ -93,13 +94,16 @@ class TicketPrinting(QObject):
         if status_interval_ms > 0:
             self._timer.start()
 
-    def print(self, printable: PrintableTicket) -> None:
-        """Queue ``printable``; ``job_changed`` follows its progress under its number."""
+    def print(self, printable: PrintableTicket | PrintableReceipt) -> None:
+        """Queue a ticket or a complaint receipt; ``job_changed`` follows it under its number."""
         key = printable.number
         self.jobs[key] = PRINTING
         self.last_error.pop(key, None)
         self.job_changed.emit(key, PRINTING, "")
-        future = self._queue.print_ticket(printable)
+        if isinstance(printable, PrintableReceipt):
+            future = self._queue.print_receipt(printable)
+        else:
+            future = self._queue.print_ticket(printable)
         future.add_done_callback(lambda done: self._relay_job(key, done))
 
     def refresh_status(self) -> None:

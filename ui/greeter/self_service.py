@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from lobby.service_list import ServiceInfo
 from ui.greeter.i18n import Language
 from ui.greeter.icons import icon
-from ui.greeter.records import ServiceInfo
 from ui.greeter.widgets import AdaptiveBox, button, label
 
 

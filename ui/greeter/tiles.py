@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lobby.service_list import ServiceInfo, ServiceList
 from ui.greeter.i18n import Language
 from ui.greeter.icons import icon
-from ui.greeter.records import ServiceInfo, Snapshot
 from ui.greeter.style import NORMAL
 from ui.greeter.widgets import button, label, scrolling
 
@@ -151,7 +151,7 @@ class TilesPage(QWidget):
         layout.addLayout(bar)
         self.retranslate()
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: ServiceList) -> None:
         """Show the services; live counts update the existing tiles in place."""
         if list(self.tiles) != [s.code for s in snapshot.services]:
             for tile in self.tiles.values():

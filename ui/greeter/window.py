@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from lobby.service_list import ServiceList
 from lobby.staff import StaffView
 from ui.greeter.appointment import AppointmentPage
 from ui.greeter.complaint import ComplaintDonePage, ComplaintPage
@@ -14,7 +15,7 @@ from ui.greeter.header import HeaderBar
 from ui.greeter.i18n import Language
 from ui.greeter.idle import IdleWatcher
 from ui.greeter.printing import TicketPrinting
-from ui.greeter.records import ComplaintReceipt, IssuedTicket, Snapshot
+from ui.greeter.records import ComplaintReceipt, IssuedTicket
 from ui.greeter.self_service import SelfServicePage
 from ui.greeter.sign_in import SignInPage
 from ui.greeter.style import LARGE, NORMAL, greeter_style
@@ -150,7 +151,7 @@ class GreeterWindow(QWidget):
         self.idle.arm()
         self.go_home()
 
-    def _snapshot(self, snapshot: Snapshot) -> None:
+    def _snapshot(self, snapshot: ServiceList) -> None:
         self.header.set_branch(self.language.pick(snapshot.branch_zh, snapshot.branch_en))
         self.tiles.show_snapshot(snapshot)
         shown = self.self_service.service
@@ -179,6 +180,7 @@ class GreeterWindow(QWidget):
     def _used_machine(self, code: str) -> None:
         self.go_home()
         self.tiles.show_notice(self.tr("✔ 已引导客户使用自助设备"))
+        self.controller.divert(code)  # journalled in the background; a failure replaces the notice
 
     def _open_appointment(self) -> None:
         self.appointment.start()

@@ -20,7 +20,8 @@ from ui.common.tasks import TaskRunner
 RELEVANT = {
     "issued", "called", "recalled", "started", "finished", "no_show", "parked", "resumed",
     "transferred", "cancelled", "expired", "details_confirmed", "counter_open",
-    "counter_break", "counter_closed", "day_closed", "config_loaded",
+    "counter_break", "counter_closed", "day_closed", "config_loaded", "config_changed",
+    "profile_changed",
 }  # fmt: skip
 
 
@@ -81,7 +82,7 @@ class TellerController(QObject):
             with self._db.read() as session:
                 return counter_overview(session, counter, self._db.clock.now())
 
-        self._runner.run(work, self._show, self._error)
+        self._runner.run_latest("overview", work, self._show, self._error)
 
     def on_events(self, events: list[EventView]) -> None:
         """Refresh when the journal shows a change this console cares about."""

@@ -1,0 +1,352 @@
+"""The wait estimate on the live branch: the database read into a :class:`QueueSnapshot`.
+
+A snapshot takes eight small queries (branch, services, counters and profiles, waiting
+tickets, open tickets, recent finished tickets, recent calls, and the same hours of
+the same weekday in past weeks, through the index on the business day); the replay
+itself runs in memory. Times are aware UTC datetimes as the models return them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from lobby.clock import business_day, zone
+from lobby.estimate.core import predict
+from lobby.estimate.snapshot import (
+    PROFILE_SLOT_MIN,
+    OpenCounter,
+    QueueSnapshot,
+    ServiceRates,
+    WaitEstimate,
+    service_rates,
+)
+from lobby.models import Branch, Counter, Event, Service, Ticket, WorkProfileEntry
+from lobby.routing import Candidate, RoutingPolicy
+from lobby.states import Action, TicketState
+
+#: Finished tickets per service whose durations make the recent mean.
+RECENT_SERVICES = 20
+#: Minutes of arrivals that make the recent arrival rate.
+ARRIVAL_WINDOW_MIN = 30.0
+#: Same weekdays of past weeks that tell the coming hours' arrivals.
+HISTORY_WEEKS = 4
+#: Slots of :data:`PROFILE_SLOT_MIN` minutes looked ahead in history.
+HISTORY_SLOTS = 8
+_OPEN = (TicketState.CALLED.value, TicketState.SERVING.value)
+
+
+@dataclass(frozen=True)
+class ServiceOutlook:
+    """How one service's queue stands and where it is heading.
+
+    Attributes:
+        service_code: The service.
+        waiting: Tickets waiting now.
+        longest_wait_s: Seconds the longest-waiting ticket has waited.
+        predicted_wait_min: Expected wait of a regular customer joining now.
+        low_min: Lower end of that prediction's range.
+        high_min: Upper end of that prediction's range.
+        target_wait_min: The service's target wait.
+        heading_past_target: The predicted wait, or the longest wait so far, is past
+            the target.
+        counters_open: Open counters that serve the service (any tier).
+    """
+
+    service_code: str
+    waiting: int
+    longest_wait_s: float
+    predicted_wait_min: float
+    low_min: int
+    high_min: int
+    target_wait_min: int
+    heading_past_target: bool
+    counters_open: int
+
+
+def routing_policy(stored: dict[str, Any] | None) -> RoutingPolicy:
+    """The routing policy stored on the branch row (defaults for what it lacks)."""
+    stored = stored or {}
+    defaults = RoutingPolicy()
+    return RoutingPolicy(
+        head_start_min=stored.get("head_start_min", defaults.head_start_min),
+        interleave=stored.get("interleave", defaults.interleave),
+        appointment_grace_min=stored.get("appointment_grace_min", defaults.appointment_grace_min),
+    )
+
+
+def live_snapshot(
+    session: Session,
+    now: datetime,
+    today: date | None = None,
+    *,
+    history_weeks: int = HISTORY_WEEKS,
+) -> QueueSnapshot:
+    """Read the branch's queue at ``now`` into a snapshot for :func:`lobby.estimate.predict`.
+
+    Args:
+        session: A session that can read the branch.
+        now: The moment of the estimate (aware).
+        today: The business day; derived from ``now`` and the branch's time zone if omitted.
+        history_weeks: Same weekdays to learn the coming hours' arrivals from (0: none).
+    """
+    branch = session.get_one(Branch, 1)
+    if today is None:
+        today = business_day(now, branch.timezone)
+    services = {s.id: s for s in session.scalars(select(Service))}
+    waiting = [
+        Candidate(
+            ticket_id=r.id,
+            number=r.number,
+            service_id=r.service_id,
+            category=r.category,
+            queued_at=r.queued_at,
+            is_transfer=r.hop > 0,
+            appointment_due_at=r.appointment_due_at,
+            target_counter_id=r.target_counter_id,
+        )
+        for r in session.execute(
+            select(
+                Ticket.id,
+                Ticket.number,
+                Ticket.service_id,
+                Ticket.category,
+                Ticket.queued_at,
+                Ticket.hop,
+                Ticket.appointment_due_at,
+                Ticket.target_counter_id,
+            ).where(Ticket.business_day == today, Ticket.state == TicketState.WAITING.value)
+        )
+    ]
+    return QueueSnapshot(
+        now=now,
+        waiting=waiting,
+        counters=_open_counters(session, today),
+        services=_service_rates(
+            session,
+            today,
+            now,
+            services,
+            _expected_arrivals(session, branch, today, now, history_weeks),
+        ),
+        policy=routing_policy(branch.policy),
+    )
+
+
+def _open_counters(session: Session, today: date) -> list[OpenCounter]:
+    counters = session.execute(
+        select(Counter.id, Counter.profile_id, Counter.status)
+        .where(Counter.active, Counter.status.in_(("open", "break")))
+        .order_by(Counter.number)
+    ).all()
+    tiers: dict[int, dict[int, int]] = defaultdict(dict)
+    for entry in session.scalars(select(WorkProfileEntry)):
+        tiers[entry.profile_id][entry.service_id] = entry.tier
+    busy = {
+        r.counter_id: (r.service_id, r.called_at)
+        for r in session.execute(
+            select(Ticket.counter_id, Ticket.service_id, Ticket.called_at).where(
+                Ticket.business_day == today, Ticket.state.in_(_OPEN)
+            )
+        )
+    }
+    streaks: dict[int, list[bool]] = defaultdict(list)
+    for counter_id, payload in session.execute(
+        select(Event.counter_id, Event.payload)
+        .where(Event.kind == Action.CALL.value)
+        .order_by(Event.id.desc())
+        .limit(20 * max(1, len(counters)))
+    ):
+        if counter_id is not None and len(streaks[counter_id]) < 10:
+            streaks[counter_id].append(bool((payload or {}).get("priority")))
+    result = []
+    for counter_id, profile_id, status in counters:
+        service_id, since = busy.get(counter_id, (None, None))
+        result.append(
+            OpenCounter(
+                counter_id=counter_id,
+                tiers=tiers.get(profile_id, {}),
+                busy_service_id=service_id,
+                busy_since=since,
+                recent_calls_priority=tuple(streaks.get(counter_id, ())),
+                on_break=status == "break",
+            )
+        )
+    return result
+
+
+def _expected_arrivals(
+    session: Session, branch: Branch, today: date, now: datetime, weeks: int
+) -> dict[int, tuple[float, tuple[float, ...]]]:
+    """Per service, history's arrivals per minute over the recent window and in each slot ahead.
+
+    History is the same weekday of the last ``weeks`` weeks, at the same local time of
+    day: what a day like today usually brings in the coming hours.
+    """
+    if weeks <= 0:
+        return {}
+    local = zone(branch.timezone)
+    days = [today - timedelta(weeks=k) for k in range(1, weeks + 1)]
+    offset = now.astimezone(local) - datetime.combine(today, time(0), local)
+    first = -ARRIVAL_WINDOW_MIN
+    last = HISTORY_SLOTS * PROFILE_SLOT_MIN
+    windows = [
+        (
+            datetime.combine(d, time(0), local) + offset + timedelta(minutes=first),
+            datetime.combine(d, time(0), local) + offset + timedelta(minutes=last),
+        )
+        for d in days
+    ]
+    rows = session.execute(
+        select(Ticket.business_day, Ticket.service_id, Ticket.queued_at).where(
+            Ticket.business_day.in_(days),
+            Ticket.hop == 0,
+            or_(*(Ticket.queued_at.between(a, b) for a, b in windows)),
+        )
+    ).all()
+    seen = {r.business_day for r in rows}
+    if not seen:
+        return {}
+    counts: dict[int, list[float]] = defaultdict(lambda: [0.0] * (HISTORY_SLOTS + 1))
+    starts = dict(zip(days, (a for a, _ in windows), strict=True))
+    for day, service_id, queued_at in rows:
+        minutes = (queued_at - starts[day]).total_seconds() / 60 + first
+        slot = 0 if minutes < 0 else 1 + min(HISTORY_SLOTS - 1, int(minutes // PROFILE_SLOT_MIN))
+        counts[service_id][slot] += 1
+    n = len(seen)
+    return {
+        service_id: (
+            c[0] / n / ARRIVAL_WINDOW_MIN,
+            tuple(x / n / PROFILE_SLOT_MIN for x in c[1:]),
+        )
+        for service_id, c in counts.items()
+    }
+
+
+def _service_rates(
+    session: Session,
+    today: date,
+    now: datetime,
+    services: dict[int, Service],
+    expected: dict[int, tuple[float, tuple[float, ...]]],
+) -> dict[int, ServiceRates]:
+    durations: dict[int, list[float]] = defaultdict(list)
+    for service_id, started, called, ended in session.execute(
+        select(Ticket.service_id, Ticket.started_at, Ticket.called_at, Ticket.ended_at)
+        .where(
+            Ticket.business_day == today,
+            Ticket.state.in_((TicketState.DONE.value, TicketState.TRANSFERRED.value)),
+            Ticket.ended_at.is_not(None),
+        )
+        .order_by(Ticket.ended_at.desc())
+        .limit(RECENT_SERVICES * max(1, len(services)) * 2)
+    ):
+        begun = started or called
+        if begun is None or ended is None or len(durations[service_id]) >= RECENT_SERVICES:
+            continue
+        durations[service_id].append(max(0.0, (ended - begun).total_seconds() / 60))
+    arrivals: dict[int, list[bool]] = defaultdict(list)
+    since = now - timedelta(minutes=ARRIVAL_WINDOW_MIN)
+    for service_id, category, hop in session.execute(
+        select(Ticket.service_id, Ticket.category, Ticket.hop).where(
+            Ticket.business_day == today, Ticket.queued_at > since, Ticket.queued_at <= now
+        )
+    ):
+        arrivals[service_id].append(category != "regular" or hop > 0)
+    return {
+        service_id: service_rates(
+            service.mean_service_min,
+            durations.get(service_id, ()),
+            arrivals=len(arrivals.get(service_id, ())),
+            priority_arrivals=sum(arrivals.get(service_id, ())),
+            window_min=ARRIVAL_WINDOW_MIN,
+            expected_per_min=expected.get(service_id, (0.0, ()))[1],
+            expected_recent_per_min=expected.get(service_id, (0.0, ()))[0],
+        )
+        for service_id, service in services.items()
+    }
+
+
+def _latest_moment(session: Session) -> datetime | None:
+    return session.scalar(select(Event.at).order_by(Event.id.desc()).limit(1))
+
+
+def estimate_wait(session: Session, ticket_id: int, now: datetime | None = None) -> WaitEstimate:
+    """The estimate for a waiting ticket (0 ahead, 0-0 min when it is not waiting).
+
+    Args:
+        session: A session that can read the ticket.
+        ticket_id: The ticket.
+        now: The moment of the estimate; by default the later of the ticket's queueing
+            and the newest journal entry (the branch's "now" as far as the data knows).
+    """
+    ticket = session.get_one(Ticket, ticket_id)
+    if ticket.state != TicketState.WAITING.value:
+        return WaitEstimate(0, 0, 0)
+    if now is None:
+        latest = _latest_moment(session)
+        now = max(ticket.queued_at, latest) if latest is not None else ticket.queued_at
+    snapshot = live_snapshot(session, now, ticket.business_day)
+    return predict(snapshot, [ticket_id]).tickets.get(ticket_id, WaitEstimate(0, 0, 0))
+
+
+def arrival_estimates(
+    session: Session, now: datetime, today: date | None = None
+) -> dict[int, WaitEstimate]:
+    """For every active service (by id), the estimate for a regular customer joining now."""
+    snapshot = live_snapshot(session, now, today)
+    active = session.scalars(select(Service.id).where(Service.active)).all()
+    return predict(snapshot, [], active).new_arrivals
+
+
+def service_outlook(session: Session, now: datetime) -> list[ServiceOutlook]:
+    """The live floor for the manager: each active service's queue and where it is heading.
+
+    One call reads the database once (a handful of queries) and replays the routing
+    rule in memory; it takes milliseconds and is meant to be called on every journal
+    change or every few seconds.
+
+    Args:
+        session: A session that can read the branch.
+        now: The current time (aware), e.g. the app's clock.
+
+    Returns:
+        One :class:`ServiceOutlook` per active service, in display order.
+        ``heading_past_target`` is true when a customer joining now is expected to
+        wait longer than the service's ``target_wait_min``, or when someone has
+        already waited longer than that: the manager's alert.
+    """
+    branch = session.get_one(Branch, 1)
+    today = business_day(now, branch.timezone)
+    snapshot = live_snapshot(session, now, today)
+    services = session.scalars(
+        select(Service).where(Service.active).order_by(Service.sort_order, Service.id)
+    ).all()
+    estimates = predict(snapshot, [], [s.id for s in services]).new_arrivals
+    outlook = []
+    for service in services:
+        queue = [c for c in snapshot.waiting if c.service_id == service.id]
+        longest = max(((now - c.queued_at).total_seconds() for c in queue), default=0.0)
+        estimate = estimates[service.id]
+        target = service.target_wait_min
+        outlook.append(
+            ServiceOutlook(
+                service_code=service.code,
+                waiting=len(queue),
+                longest_wait_s=max(0.0, longest),
+                predicted_wait_min=round(estimate.expected_min, 1),
+                low_min=estimate.low_min,
+                high_min=estimate.high_min,
+                target_wait_min=target,
+                heading_past_target=estimate.expected_min > target or longest > target * 60,
+                counters_open=sum(
+                    1 for c in snapshot.counters if service.id in c.tiers and not c.on_break
+                ),
+            )
+        )
+    return outlook

@@ -1,0 +1,143 @@
+"""The plain data a wait estimate is computed from: a snapshot of the queue and its rates.
+
+Both the live branch (:mod:`lobby.estimate.live`) and the simulator build these.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lobby.routing import Candidate, RoutingPolicy
+
+#: Recent service times count as much as this many tickets at the configured mean.
+PRIOR_TICKETS = 5
+#: Minutes of one slot of the expected arrival profile.
+PROFILE_SLOT_MIN = 30.0
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    """A predicted wait.
+
+    Attributes:
+        ahead: Waiting tickets that the routing rule will call before this one at the
+            counters serving its service.
+        low_min: Lower end of the range (whole minutes, rounded down).
+        high_min: Upper end of the range (whole minutes, rounded up); nominally 80 %
+            of customers are called within ``low_min``..``high_min``.
+        expected_min: The expected wait in minutes.
+    """
+
+    ahead: int
+    low_min: int
+    high_min: int
+    expected_min: float = 0.0
+
+
+@dataclass(frozen=True)
+class ServiceRates:
+    """What the estimate knows of one service right now.
+
+    Attributes:
+        mean_service_min: Mean service time (recent, shrunk toward the configured mean).
+        cv: Coefficient of variation of service times.
+        arrivals_per_min: Recent arrival rate.
+        priority_share: Share of recent arrivals in a priority class.
+        expected_per_min: The time of day: arrivals per minute that history expects in
+            each :data:`PROFILE_SLOT_MIN`-minute slot from now on (empty: keep the
+            recent rate). They are scaled by how today's recent rate compares with
+            ``expected_recent_per_min``, history's rate for the same recent window.
+        expected_recent_per_min: History's rate over the recent window.
+    """
+
+    mean_service_min: float
+    cv: float = 1.0
+    arrivals_per_min: float = 0.0
+    priority_share: float = 0.0
+    expected_per_min: tuple[float, ...] = ()
+    expected_recent_per_min: float = 0.0
+
+
+@dataclass(frozen=True)
+class OpenCounter:
+    """A counter open for calls, as the estimate sees it.
+
+    Attributes:
+        counter_id: Its id (the one routing's ``target_counter_id`` uses).
+        tiers: service id -> tier, from its work profile.
+        busy_service_id: The service of the customer it is serving, if any.
+        busy_since: When that customer was called.
+        recent_calls_priority: Its latest calls, newest first: priority or not.
+        on_break: The counter is on a break: expected back in :data:`BREAK_RETURN_MIN`.
+    """
+
+    counter_id: int
+    tiers: Mapping[int, int]
+    busy_service_id: int | None = None
+    busy_since: datetime | None = None
+    recent_calls_priority: tuple[bool, ...] = ()
+    on_break: bool = False
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """The plain data one estimate needs.
+
+    Attributes:
+        now: The moment of the estimate.
+        waiting: Every waiting ticket of the day.
+        counters: The counters open for calls, and those on a break.
+        services: service id -> its rates; every service of ``waiting`` must be here.
+        policy: The routing policy in force.
+    """
+
+    now: datetime
+    waiting: Sequence[Candidate]
+    counters: Sequence[OpenCounter]
+    services: Mapping[int, ServiceRates]
+    policy: RoutingPolicy = field(default_factory=RoutingPolicy)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Estimates for waiting tickets and for a new regular arrival in each asked service."""
+
+    tickets: dict[int, WaitEstimate]
+    new_arrivals: dict[int, WaitEstimate]
+
+
+def service_rates(
+    configured_mean_min: float,
+    recent_service_min: Sequence[float] = (),
+    *,
+    arrivals: int = 0,
+    priority_arrivals: int = 0,
+    window_min: float = 30.0,
+    expected_per_min: tuple[float, ...] = (),
+    expected_recent_per_min: float = 0.0,
+) -> ServiceRates:
+    """Rates of a service from what happened recently.
+
+    Args:
+        configured_mean_min: The service's configured mean service time.
+        recent_service_min: Durations of its latest finished tickets.
+        arrivals: Tickets queued for it in the last ``window_min`` minutes.
+        priority_arrivals: How many of those were in a priority class.
+        window_min: Length of that window.
+        expected_per_min: History's expected arrivals per minute, slot by slot from now.
+        expected_recent_per_min: History's rate over the recent window.
+    """
+    n = len(recent_service_min)
+    mean = (sum(recent_service_min) + PRIOR_TICKETS * configured_mean_min) / (n + PRIOR_TICKETS)
+    cv = 1.0
+    if n >= 5:
+        recent_mean = sum(recent_service_min) / n
+        variance = sum((x - recent_mean) ** 2 for x in recent_service_min) / n
+        sample_cv = math.sqrt(variance) / max(1e-9, recent_mean)
+        cv = (n * sample_cv + PRIOR_TICKETS * 1.0) / (n + PRIOR_TICKETS)
+    rate = arrivals / window_min if window_min > 0 else 0.0
+    share = priority_arrivals / arrivals if arrivals else 0.0
+    return ServiceRates(mean, cv, rate, share, expected_per_min, expected_recent_per_min)

@@ -1,0 +1,75 @@
+"""Manager-only work: the role is checked in the core, inside each operation's transaction.
+
+The apps sign a manager in once (:func:`lobby.staff.sign_in` with role ``manager``)
+and then pass the staff code to every manager operation, usually as the unit of
+work's actor. Each operation calls :func:`require_manager` first, so a teller's code
+is refused whatever the screen shows, and a manager disabled a minute ago is
+refused too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lobby.db import Database, UnitOfWork
+from lobby.errors import PermissionDenied
+from lobby.models import Staff
+from lobby.security import verify_pin
+from lobby.staff import StaffView, sign_in
+
+MANAGER = "manager"
+
+
+def require_manager(target: UnitOfWork | Session, staff_code: str | None = None) -> StaffView:
+    """Check that ``staff_code`` is an active manager; call it inside the operation.
+
+    Args:
+        target: The operation's unit of work, or a read session.
+        staff_code: Who acts; defaults to the unit of work's actor.
+
+    Returns:
+        The manager.
+
+    Raises:
+        PermissionDenied: Unknown, disabled, or not a manager.
+    """
+    if isinstance(target, UnitOfWork):
+        session, code = target.session, staff_code or target.actor
+    elif staff_code is None:
+        raise PermissionDenied("a manager's staff id is needed")
+    else:
+        session, code = target, staff_code
+    cleaned = code.strip().upper()
+    member = session.scalar(select(Staff).where(Staff.code == cleaned))
+    if member is None or not member.active:
+        raise PermissionDenied(f"{cleaned or '(nobody)'} is not an active staff member")
+    if member.role != MANAGER:
+        raise PermissionDenied(f"{member.code} is a {member.role}: only a manager may do this")
+    return StaffView(member.code, member.name, member.role)
+
+
+def check_manager_pin(db: Database, code: str, pin: str, *, device: str) -> StaffView:
+    """Check a manager's id and PIN for a one-off command (the CLI).
+
+    A right PIN writes nothing, so a refused command leaves the database as it was.
+    Anything else goes through :func:`lobby.staff.sign_in`, which counts the failure,
+    locks the account after five and journals the attempt.
+
+    Raises:
+        AuthenticationFailed: Wrong id or PIN, or a locked account.
+        PermissionDenied: The PIN is right but the member is not a manager.
+    """
+    cleaned = code.strip().upper()
+    with db.read() as session:
+        member = session.scalar(select(Staff).where(Staff.code == cleaned, Staff.active))
+        unlocked = member is not None and (
+            member.locked_until is None or member.locked_until <= db.clock.now()
+        )
+        if member is not None and unlocked and verify_pin(member.pin_hash, pin):
+            if member.role != MANAGER:
+                raise PermissionDenied(
+                    f"{member.code} is a {member.role}: only a manager may do this"
+                )
+            return StaffView(member.code, member.name, member.role)
+    return sign_in(db, cleaned, pin, MANAGER, device=device)

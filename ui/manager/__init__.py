@@ -1,0 +1,1 @@
+"""The branch manager's app: live floor, reports, complaints, configuration, audit."""

@@ -1,0 +1,165 @@
+"""The manager app's link to the core: reads and changes run off the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy.orm import Session
+
+from lobby.db import Database, UnitOfWork
+from lobby.errors import LobbyError
+from lobby.staff import StaffView, sign_in
+from lobby.views import EventView
+from ui.common.tasks import TaskRunner
+
+T = TypeVar("T")
+
+#: Journal kinds after which the live floor is read again (all queue and counter moves).
+FLOOR_KINDS = frozenset({
+    "issued", "called", "recalled", "started", "finished", "no_show", "parked", "resumed",
+    "transferred", "cancelled", "expired", "counter_open", "counter_break", "counter_closed",
+    "day_closed", "config_loaded", "config_changed", "signed_in",
+})  # fmt: skip
+COMPLAINT_KINDS = frozenset({"complaint_filed", "complaint_updated", "complaint_assigned",
+                             "complaint_note", "complaint_status"})  # fmt: skip
+
+
+class ManagerController(QObject):
+    """Signs the manager in and runs every page's work on the task runner.
+
+    Pages call :meth:`read` for queries and :meth:`change` for operations; results
+    arrive on the GUI thread, errors become a ``notice``.
+
+    Signals:
+        signed_in(StaffView): The manager is in.
+        notice(str, str): A message and its level ("info", "warn", "error").
+        floor_stale(): The journal shows a move on the floor.
+        complaints_stale(): The journal shows a complaint change.
+        config_stale(): The branch configuration changed.
+        events(list): Every new journal batch (the audit page follows it).
+    """
+
+    signed_in = Signal(object)
+    notice = Signal(str, str)
+    floor_stale = Signal()
+    complaints_stale = Signal()
+    config_stale = Signal()
+    events = Signal(list)
+
+    def __init__(self, db: Database, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.runner = runner
+        self.staff: StaffView | None = None
+        self.closed = False
+
+    def shutdown(self) -> None:
+        """The window is closing: results still on their way are dropped."""
+        self.closed = True
+
+    def _deliver(self, done: Callable[[T], None] | None) -> Callable[[T], None]:
+        def deliver(result: T) -> None:
+            if not self.closed and done is not None:
+                done(result)
+
+        return deliver
+
+    def now(self) -> datetime:
+        """The database clock's time (tests move it by hand)."""
+        return self.db.clock.now()
+
+    @property
+    def actor(self) -> str:
+        """The journal actor of the manager's changes."""
+        return self.staff.code if self.staff else "manager"
+
+    def sign_in(self, code: str, pin: str) -> None:
+        """Check the PIN off the GUI thread; only a manager gets in."""
+
+        def done(staff: StaffView) -> None:
+            self.staff = staff
+            self.signed_in.emit(staff)
+
+        self.runner.run(
+            lambda: sign_in(self.db, code, pin, "manager", device="manager"),
+            self._deliver(done),
+            self._error,
+        )
+
+    def read(
+        self,
+        query: Callable[[Session], T],
+        done: Callable[[T], None],
+        failed: Callable[[LobbyError], None] | None = None,
+        *,
+        latest: str | None = None,
+    ) -> None:
+        """Run ``query`` in a read transaction and hand its result to ``done``.
+
+        Errors become a notice; ``failed`` (if given) is told as well. Reads with the
+        same ``latest`` key coalesce: a newer one replaces one still waiting to start.
+        """
+
+        def work() -> T:
+            with self.db.read() as session:
+                return query(session)
+
+        def error(exc: LobbyError) -> None:
+            self._error(exc)
+            if failed is not None and not self.closed:
+                failed(exc)
+
+        if latest is None:
+            self.runner.run(work, self._deliver(done), error)
+        else:
+            self.runner.run_latest(latest, work, self._deliver(done), error)
+
+    def change(
+        self,
+        operation: Callable[[UnitOfWork], T],
+        done: Callable[[T], None] | None = None,
+        message: str = "",
+    ) -> None:
+        """Run ``operation`` in one unit of work as the signed-in manager."""
+
+        def work() -> T:
+            with self.db.unit_of_work(self.actor) as uow:
+                return operation(uow)
+
+        def finished(result: Any) -> None:
+            if message:
+                self.notice.emit(message, "info")
+            if done is not None:
+                done(result)
+
+        self.runner.run(work, self._deliver(finished), self._error)
+
+    def call(self, fn: Callable[[], T], done: Callable[[T], None], message: str = "") -> None:
+        """Run a core function that opens its own transactions (imports, PIN resets)."""
+
+        def finished(result: T) -> None:
+            if message:
+                self.notice.emit(message, "info")
+            done(result)
+
+        self.runner.run(fn, self._deliver(finished), self._error)
+
+    def on_events(self, batch: list[EventView]) -> None:
+        """Tell the pages which parts of the branch moved."""
+        if self.closed:
+            return
+        kinds = {e.kind for e in batch}
+        if kinds & FLOOR_KINDS:
+            self.floor_stale.emit()
+        if kinds & COMPLAINT_KINDS or any(k.startswith("complaint") for k in kinds):
+            self.complaints_stale.emit()
+        if any(k.startswith("config") or k.startswith("staff_") for k in kinds):
+            self.config_stale.emit()
+        self.events.emit(batch)
+
+    def _error(self, exc: LobbyError) -> None:
+        if not self.closed:
+            self.notice.emit(str(exc), "error")
