@@ -89,7 +89,10 @@ def model_from_history(
     categories = Tally(r.category for r in firsts if r.category not in ("regular", "appointment"))
     start = datetime.combine(day, time(first_hour), local)  # hour labels in local time
     return DayModel(
-        name=f"history of {seen_days} {day.strftime('%A')}s before {day.isoformat()}",
+        name=(
+            f"history of {seen_days} {day.strftime('%A')}{'s' if seen_days != 1 else ''} "
+            f"before {day.isoformat()}"
+        ),
         start=start,
         close_min=(last_hour - first_hour) * HOUR,
         services=tuple(plans),
