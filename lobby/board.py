@@ -48,6 +48,7 @@ def board(session: Session, now: datetime) -> BoardView:
         branch_zh=branch.name_zh,
         branch_en=branch.name_en,
         notices=tuple(f"{n.text_zh}  {n.text_en}" for n in current_notices(session, now)),
+        timezone=timezone,
     )
 
 

@@ -130,6 +130,7 @@ class BoardView(JsonView):
     branch_zh: str = ""
     branch_en: str = ""
     notices: tuple[str, ...] = ()
+    timezone: str = "UTC"
 
 
 def _json_dict(value: dict[str, Any]) -> dict[str, Any]:

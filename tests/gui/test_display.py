@@ -143,6 +143,17 @@ def test_queues_update_live(qtbot: QtBot, db: Database, displays: list[Display])
     qtbot.waitUntil(lambda: label.text().startswith("1 人"), timeout=10_000)
 
 
+def test_clock_shows_the_branch_time_not_the_computer_zone(
+    qtbot: QtBot, db: Database, clock: ManualClock, displays: list[Display]
+) -> None:
+    display = Display(qtbot, db, RecordingAnnouncer())
+    displays.append(display)
+    # the test clock says 02:00 UTC: 10:00 in Shanghai, whatever zone this machine is in
+    assert display.window.clock.text() == "2026-11-23  10:00"
+    clock.advance(minutes=75)
+    qtbot.waitUntil(lambda: display.window.clock.text() == "2026-11-23  11:15", timeout=5_000)
+
+
 @pytest.mark.postgres
 def test_database_loss_shows_reconnecting_and_recovers(
     qtbot: QtBot, db: Database, db_url: str, displays: list[Display], pg_server: object

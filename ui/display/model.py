@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from dataclasses import replace
+from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -57,6 +58,10 @@ class BoardModel(QObject):
         self.board: BoardView | None = None
         # the latest announced calls' event ids (bounded: the display runs all day)
         self.announced: deque[int] = deque(maxlen=1000)
+
+    def now(self) -> datetime:
+        """The database clock's time (tests move it by hand)."""
+        return self._db.clock.now()
 
     def load(self) -> BoardView:
         """Read the board now (start-up); old calls are shown, not announced."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lobby.clock import zone
 from lobby.views import BoardView, CallView
 from ui.display.model import BoardModel
 from ui.display.widgets import Marquee
@@ -125,6 +126,7 @@ class DisplayWindow(QWidget):
         self.branch.setText(f"{view.branch_zh}  {view.branch_en}")
         # the branch's own notices replace the default welcome while any is current
         self.marquee.set_text("        ".join(view.notices) or self.default_notice)
+        self._show_time()
         if view.recent and self.hero_number.text() == "—":
             self._set_hero(view.recent[0])
         earlier = view.recent[1 : RECENT_SHOWN + 1]
@@ -186,7 +188,10 @@ class DisplayWindow(QWidget):
             self.hero.style().polish(self.hero)
 
     def _show_time(self) -> None:
-        self.clock.setText(QDateTime.currentDateTime().toString("yyyy-MM-dd  HH:mm"))
+        # the branch's own time, whatever zone the display's computer is set to
+        board = self.model.board
+        local = self.model.now().astimezone(zone(board.timezone if board else "UTC"))
+        self.clock.setText(local.strftime("%Y-%m-%d  %H:%M"))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         """Scale every text with the window height (720p, 1080p and 4K alike)."""
