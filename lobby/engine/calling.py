@@ -12,6 +12,7 @@ from lobby.engine.common import (
     require_free,
     ticket_by_number,
     ticket_view,
+    waiting_candidates,
 )
 from lobby.errors import InvalidInput, NothingToCall
 from lobby.models import Counter, Event, Ticket, WorkProfileEntry
@@ -137,35 +138,7 @@ def _require_open_for_calls(counter: Counter) -> None:
 
 
 def _waiting(uow: UnitOfWork, tiers: dict[int, int]) -> list[Candidate]:
-    rows = uow.session.execute(
-        select(
-            Ticket.id,
-            Ticket.number,
-            Ticket.service_id,
-            Ticket.category,
-            Ticket.queued_at,
-            Ticket.hop,
-            Ticket.appointment_due_at,
-            Ticket.target_counter_id,
-        ).where(
-            Ticket.state == TicketState.WAITING.value,
-            Ticket.business_day == uow.today,
-            Ticket.service_id.in_(tiers),
-        )
-    )
-    return [
-        Candidate(
-            ticket_id=r.id,
-            number=r.number,
-            service_id=r.service_id,
-            category=r.category,
-            queued_at=r.queued_at,
-            is_transfer=r.hop > 0,
-            appointment_due_at=r.appointment_due_at,
-            target_counter_id=r.target_counter_id,
-        )
-        for r in rows
-    ]
+    return waiting_candidates(uow.session, uow.today, Ticket.service_id.in_(tiers))
 
 
 def _claim(uow: UnitOfWork, ticket_id: int) -> Ticket | None:

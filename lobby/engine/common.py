@@ -2,19 +2,57 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import object_session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, object_session
 
 from lobby.db import UnitOfWork
 from lobby.errors import CounterBusy, InvalidInput, NotFound
 from lobby.models import Branch, Counter, Service, Ticket
+from lobby.routing import Candidate
 from lobby.states import Action, TicketState, next_state
 from lobby.ticket_code import decode, encode, looks_like_code
 from lobby.views import TicketView
 
 OPEN_STATES = (TicketState.CALLED.value, TicketState.SERVING.value)
+
+
+def waiting_candidates(
+    session: Session, today: date, *conditions: ColumnElement[bool]
+) -> list[Candidate]:
+    """The day's waiting tickets as routing sees them (``conditions`` narrow the query).
+
+    The engine's call and the wait estimate both rank exactly these.
+    """
+    rows = session.execute(
+        select(
+            Ticket.id,
+            Ticket.number,
+            Ticket.service_id,
+            Ticket.category,
+            Ticket.queued_at,
+            Ticket.hop,
+            Ticket.appointment_due_at,
+            Ticket.target_counter_id,
+        ).where(
+            Ticket.state == TicketState.WAITING.value, Ticket.business_day == today, *conditions
+        )
+    )
+    return [
+        Candidate(
+            ticket_id=r.id,
+            number=r.number,
+            service_id=r.service_id,
+            category=r.category,
+            queued_at=r.queued_at,
+            is_transfer=r.hop > 0,
+            appointment_due_at=r.appointment_due_at,
+            target_counter_id=r.target_counter_id,
+        )
+        for r in rows
+    ]
 
 
 def service_by_code(uow: UnitOfWork, code: str) -> Service:

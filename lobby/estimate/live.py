@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lobby.clock import business_day, zone
+from lobby.engine.common import waiting_candidates
 from lobby.estimate.core import predict
 from lobby.estimate.snapshot import (
     PROFILE_SLOT_MIN,
@@ -27,7 +28,7 @@ from lobby.estimate.snapshot import (
     service_rates,
 )
 from lobby.models import Branch, Counter, Event, Service, Ticket, WorkProfileEntry
-from lobby.routing import Candidate, RoutingPolicy
+from lobby.routing import RoutingPolicy
 from lobby.states import Action, TicketState
 
 #: Finished tickets per service whose durations make the recent mean.
@@ -99,30 +100,7 @@ def live_snapshot(
     if today is None:
         today = business_day(now, branch.timezone)
     services = {s.id: s for s in session.scalars(select(Service))}
-    waiting = [
-        Candidate(
-            ticket_id=r.id,
-            number=r.number,
-            service_id=r.service_id,
-            category=r.category,
-            queued_at=r.queued_at,
-            is_transfer=r.hop > 0,
-            appointment_due_at=r.appointment_due_at,
-            target_counter_id=r.target_counter_id,
-        )
-        for r in session.execute(
-            select(
-                Ticket.id,
-                Ticket.number,
-                Ticket.service_id,
-                Ticket.category,
-                Ticket.queued_at,
-                Ticket.hop,
-                Ticket.appointment_due_at,
-                Ticket.target_counter_id,
-            ).where(Ticket.business_day == today, Ticket.state == TicketState.WAITING.value)
-        )
-    ]
+    waiting = waiting_candidates(session, today)
     return QueueSnapshot(
         now=now,
         waiting=waiting,
