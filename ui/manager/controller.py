@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
+from lobby.admin import CONFIG_EVENT_KINDS
 from lobby.db import Database, UnitOfWork
 from lobby.errors import LobbyError
 from lobby.staff import StaffView, sign_in
@@ -23,8 +24,7 @@ FLOOR_KINDS = frozenset({
     "transferred", "cancelled", "expired", "counter_open", "counter_break", "counter_closed",
     "day_closed", "config_loaded", "config_changed", "signed_in",
 })  # fmt: skip
-COMPLAINT_KINDS = frozenset({"complaint_filed", "complaint_updated", "complaint_assigned",
-                             "complaint_note", "complaint_status"})  # fmt: skip
+COMPLAINT_KINDS = frozenset({"complaint_filed", "complaint_updated"})
 
 
 class ManagerController(QObject):
@@ -137,16 +137,6 @@ class ManagerController(QObject):
 
         self.runner.run(work, self._deliver(finished), self._error)
 
-    def call(self, fn: Callable[[], T], done: Callable[[T], None], message: str = "") -> None:
-        """Run a core function that opens its own transactions (imports, PIN resets)."""
-
-        def finished(result: T) -> None:
-            if message:
-                self.notice.emit(message, "info")
-            done(result)
-
-        self.runner.run(fn, self._deliver(finished), self._error)
-
     def on_events(self, batch: list[EventView]) -> None:
         """Tell the pages which parts of the branch moved."""
         if self.closed:
@@ -154,9 +144,9 @@ class ManagerController(QObject):
         kinds = {e.kind for e in batch}
         if kinds & FLOOR_KINDS:
             self.floor_stale.emit()
-        if kinds & COMPLAINT_KINDS or any(k.startswith("complaint") for k in kinds):
+        if kinds & COMPLAINT_KINDS:
             self.complaints_stale.emit()
-        if any(k.startswith("config") or k.startswith("staff_") for k in kinds):
+        if kinds & CONFIG_EVENT_KINDS:
             self.config_stale.emit()
         self.events.emit(batch)
 
