@@ -40,6 +40,16 @@ class Settings(BaseSettings):
         speech_repeat: How many times each call is spoken.
         speech_template_zh: Chinese announcement; ``{ticket}`` and ``{counter}`` are filled in.
         speech_template_en: English announcement.
+        web_base_url: Where phones reach ``lobby web`` (``http://192.0.2.10:8080``). Set,
+            the printed QR is ``BASE/t/<code>``; unset, it stays the bare code.
+        web_host: The interface ``lobby web`` listens on.
+        web_port: Its port.
+        web_tls_cert: PEM certificate: ``lobby web`` speaks HTTPS when it is set.
+        web_tls_key: The certificate's private key (PEM).
+        web_near_turn: Tell the phone "nearly your turn" at this many people ahead.
+        web_requests_per_min: Requests one client may make per minute (lookups and pages).
+        web_misses_per_min: Refused lookups (forged or unknown codes) one client may
+            make per minute before it is told to wait.
         now: Stop the clock at this moment, an ISO 8601 time with its offset
             (``LOBBY_NOW=2026-11-23T10:00:00+08:00``). Unset (always, in a branch):
             the wall clock. Tests set it so the processes they start share their clock.
@@ -59,6 +69,14 @@ class Settings(BaseSettings):
     speech_repeat: int = Field(default=1, ge=1, le=5)
     speech_template_zh: str = DEFAULT_TEMPLATE_ZH
     speech_template_en: str = DEFAULT_TEMPLATE_EN
+    web_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    web_tls_cert: Path | None = None
+    web_tls_key: Path | None = None
+    web_near_turn: int = Field(default=3, ge=0, le=50)
+    web_requests_per_min: int = Field(default=120, ge=1)
+    web_misses_per_min: int = Field(default=10, ge=1)
     now: AwareDatetime | None = None
 
     def clock(self) -> Clock:
