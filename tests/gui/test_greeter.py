@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from devices.printer import open_printer
 from devices.printer.layout import render_receipt
-from lobby import engine
+from lobby import admin, engine
 from lobby.db import Database
 from lobby.models import Appointment, Complaint, Event, Ticket, Visit
 from lobby.receipt_print import printable_receipt
@@ -491,6 +491,22 @@ def test_live_counts_update_when_another_process_issues(
     )
     greeter.qtbot.waitUntil(lambda: tile.queue.text().startswith("等候 1 人"), timeout=10_000)
     assert "分钟" in tile.queue.text()
+
+
+def test_a_service_renamed_by_the_manager_shows_within_a_second_without_a_ticket(
+    open_greeter: Callable[..., Greeter], db: Database
+) -> None:
+    greeter = open_greeter()
+    tile = greeter.window.tiles.tiles["cash"]
+    assert tile.name_en.text() != "Cash and coins"
+    with db.read() as session:
+        cash = next(s for s in admin.export_config(session).services if s.code == "cash")
+    renamed = cash.model_copy(update={"name_zh": "现金与硬币", "name_en": "Cash and coins"})
+    with db.unit_of_work("M01") as uow:  # what the manager app's configuration page runs
+        admin.save_service(uow, renamed)
+    greeter.qtbot.waitUntil(lambda: tile.name_en.text() == "Cash and coins", timeout=1_000)
+    assert tile.name.text().endswith("现金与硬币")
+    assert tickets(db) == []
 
 
 # --- touch, language, text size ------------------------------------------------------------
