@@ -31,7 +31,7 @@ from lobby.models import Appointment, Complaint, Event, Ticket, Visit
 from lobby.receipt_print import printable_receipt
 from tests.escpos_decoder import decode, printed_picture
 from tests.helpers import ManualClock, environment_at
-from tests.printer_endpoint import OFFLINE, ONLINE, PrinterEndpoint
+from tests.printer_endpoint import OFFLINE, ONLINE, PrinterEndpoint, closed_port
 from ui.common.app import make_app
 from ui.greeter.i18n import TRANSLATIONS
 from ui.greeter.main import GreeterApp, GreeterOptions, bootstrap
@@ -455,6 +455,40 @@ def test_printer_offline_leaves_the_ticket_valid_on_screen_and_reprintable(
         greeter.qtbot.waitUntil(lambda: len(pictures(printer.jobs)) == 2, timeout=10_000)
         assert qr_codes(pictures(printer.jobs)[1]) == [view.ticket.code]
         assert len(tickets(db)) == 1
+
+
+def test_a_printer_that_never_answers_status_shows_unknown_and_prints(
+    open_greeter: Callable[..., Greeter], db: Database
+) -> None:
+    with PrinterEndpoint("silent") as printer:
+        greeter = open_greeter(printer.uri)
+        window = greeter.window
+        badge = window.header.printer
+        greeter.qtbot.waitUntil(lambda: badge.health.state != "checking", timeout=10_000)
+        assert badge.health.state == "unknown"
+        assert badge.text() == "● 打印机状态未知"
+        greeter.tap(window.tiles.tiles["wealth"])
+        greeter.tap(window.details.confirm_button)
+        greeter.settle()
+        assert "已打印" in window.ticket.printing.text()
+        assert window.ticket.printing.property("level") != "error"
+        greeter.qtbot.waitUntil(lambda: len(pictures(printer.jobs)) == 1, timeout=10_000)
+        view = greeter.app.controller.last_ticket
+        assert view is not None
+        assert qr_codes(pictures(printer.jobs)[0]) == [view.ticket.code]
+        assert badge.health.state == "unknown"  # it printed, and still tells nothing
+
+
+def test_an_unreachable_printer_is_not_called_out_of_paper(
+    open_greeter: Callable[..., Greeter], db: Database
+) -> None:
+    with closed_port() as uri:
+        greeter = open_greeter(uri)
+        badge = greeter.window.header.printer
+        greeter.qtbot.waitUntil(lambda: badge.health.state != "checking", timeout=10_000)
+        assert badge.health.state == "unreachable"
+        assert badge.text() == "● 无法连接打印机"
+        assert "connection refused" in badge.toolTip()
 
 
 def test_tapping_the_badge_asks_the_printer_again(
