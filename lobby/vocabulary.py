@@ -48,6 +48,10 @@ class EventKind(StrEnum):
     # complaints
     COMPLAINT_FILED = "complaint_filed"
     COMPLAINT_UPDATED = "complaint_updated"
+    # the database's own life: copies and restores
+    BACKUP_MADE = "backup_made"
+    BACKUP_FAILED = "backup_failed"
+    RESTORED = "restored"
 
 
 class CounterStatus(StrEnum):
@@ -98,6 +102,9 @@ COMPLAINT_CHANGES = frozenset({K.COMPLAINT_FILED, K.COMPLAINT_UPDATED})
 #: Journalled for reports and audits; no screen shows them live.
 RECORD_ONLY = frozenset({K.APPOINTMENT_BOOKED, K.DIVERTED})
 
+#: Backups and restores (a restore runs with the apps closed: they start afresh).
+LIFECYCLE = frozenset({K.BACKUP_MADE, K.BACKUP_FAILED, K.RESTORED})
+
 #: Calls the hall display announces and lists.
 CALLS = frozenset({K.CALLED, K.RECALLED, K.RESUMED})
 
@@ -110,6 +117,7 @@ GROUPS: dict[str, frozenset[EventKind]] = {
     "staff": STAFF_CHANGES,
     "complaint": COMPLAINT_CHANGES,
     "record_only": RECORD_ONLY,
+    "lifecycle": LIFECYCLE,
 }
 
 del K

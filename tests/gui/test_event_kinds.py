@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,8 @@ from lobby.complaints import follow_up, list_complaints
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.errors import AuthenticationFailed
+from lobby.lifecycle.backup import BackupFailed, BackupInfo, make_backup
+from lobby.lifecycle.restore import restore_backup
 from lobby.models import Event
 from lobby.queries.board import board
 from lobby.queries.counter_view import counter_overview
@@ -128,7 +131,7 @@ def failed_sign_in(db: Database, code: str, pin: str) -> None:
         sign_in(db, code, pin, "teller", device="counter-2")
 
 
-def branch_day(journal: Journal, clock: ManualClock) -> None:
+def branch_day(journal: Journal, clock: ManualClock, tmp_path: Path) -> None:
     """Every operation once or more, in the order a day might bring them."""
     db = journal.db
     step = lambda actor, what, op: uow_step(journal, actor, what, op)  # noqa: E731
@@ -191,6 +194,28 @@ def branch_day(journal: Journal, clock: ManualClock) -> None:
     step("M01", "load the configuration", lambda u: apply_config(u, sample_config()))
     clock.advance(minutes=1)
     step("M01", "close the day", lambda u: engine.close_day(u))
+    lifecycle(journal, tmp_path)
+
+
+def lifecycle(journal: Journal, tmp_path: Path) -> None:
+    """A failed backup, a backup and its restore."""
+    db = journal.db
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+
+    def failed_backup() -> None:
+        with pytest.raises(BackupFailed):
+            make_backup(db, not_a_directory, actor="M01")
+
+    journal.step("a backup that cannot be written", failed_backup)
+    backed_up_to = journal.last_id
+    info: list[BackupInfo] = []
+    journal.step("back up", lambda: info.append(make_backup(db, tmp_path / "bk", actor="M01")))
+    # the restored journal ends where the copy was taken; its next entry is the restore's
+    journal.last_id = backed_up_to
+    journal.step(
+        "restore", lambda: restore_backup(db, info[0].path, tmp_path / "aside", actor="M01")
+    )
 
 
 def admin_follow_up(uow: Any, reference: str) -> None:
@@ -217,9 +242,9 @@ def journal(db: Database) -> Journal:
 
 
 def test_every_kind_is_listed_and_heard_by_every_screen_it_changes(
-    journal: Journal, clock: ManualClock
+    journal: Journal, clock: ManualClock, tmp_path: Path
 ) -> None:
-    branch_day(journal, clock)
+    branch_day(journal, clock, tmp_path)
     # the day wrote every kind the enum lists: no listed kind lacks an operation here
     assert journal.seen == set(EventKind)
 
