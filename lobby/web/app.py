@@ -32,8 +32,8 @@ from lobby.complaints.public import complaint_status, verify_reference
 from lobby.config import RESOURCES
 from lobby.db import Database
 from lobby.errors import InvalidInput, NotFound
+from lobby.queries.ticket_status import BranchKeys, TicketStatus, branch_keys
 from lobby.ticket_code import decode
-from lobby.ticket_status import BranchKeys, TicketStatus, branch_keys
 from lobby.web.guard import RateLimiter, SecurityHeaders
 from lobby.web.hub import HallSnapshot, Hub
 from lobby.web.texts import LANG_COOKIE, LANGS, choose_lang, text

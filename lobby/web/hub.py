@@ -16,12 +16,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lobby.board import CALL_KINDS, board
 from lobby.db import Database
 from lobby.errors import LobbyError
 from lobby.feed import Feed, change_detector
 from lobby.journal import last_event_id
-from lobby.ticket_status import HallStatus, hall_status
+from lobby.queries.board import CALL_KINDS, board
+from lobby.queries.ticket_status import HallStatus, hall_status
 from lobby.views import BoardView, EventView
 
 log = logging.getLogger(__name__)
