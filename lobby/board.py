@@ -18,7 +18,7 @@ from lobby.states import TicketState
 from lobby.views import BoardView, CallView, CounterState, ServiceQueue
 
 #: Journal kinds the hall display announces.
-CALL_KINDS = ("called", "recalled", "resumed")
+CALL_KINDS = ("called", "recalled", "resumed", "missed_recalled")
 RECENT_CALLS = 10
 
 
