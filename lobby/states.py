@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from lobby.errors import InvalidTransition
+from lobby.vocabulary import EventKind
 
 
 class TicketState(StrEnum):
@@ -50,6 +51,16 @@ class Action(StrEnum):
     CANCEL = "cancelled"
     EXPIRE = "expired"
     RECALL_MISSED = "missed_recalled"
+
+    @property
+    def kind(self) -> EventKind:
+        """The journal kind this operation writes.
+
+        Raises:
+            ValueError: :attr:`EXPIRE`, which is journalled once per closed day
+                (``day_closed`` lists the tickets), never per ticket.
+        """
+        return EventKind(self.value)
 
 
 class Category(StrEnum):

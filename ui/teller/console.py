@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lobby.counter_view import CounterOverview
 from lobby.engine.missed import UNDO_WINDOW
+from lobby.queries.counter_view import CounterOverview
 from ui.teller.current import CurrentCustomer
 from ui.teller.side import SidePanel
 

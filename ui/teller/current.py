@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QListWidget, QVBoxLayout
 
 from lobby.clock import zone
-from lobby.counter_view import CounterOverview
+from lobby.queries.counter_view import CounterOverview
 from lobby.routing import CATEGORY_ZH
 from lobby.views import TicketView
 
