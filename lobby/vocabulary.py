@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     # a visit's details and what the customer said
     DETAILS_CONFIRMED = "details_confirmed"
     VISIT_RATED = "visit_rated"
+    ON_THE_WAY = "on_the_way"
     APPOINTMENT_BOOKED = "appointment_booked"
     DIVERTED = "diverted"
     # counters and the business day
@@ -91,8 +92,9 @@ COUNTER_CHANGES = frozenset({K.COUNTER_OPEN, K.COUNTER_BREAK, K.COUNTER_CLOSED})
 #: The branch's configuration changed (services, counters, profiles, notices, policy).
 CONFIG_CHANGES = frozenset({K.CONFIG_LOADED, K.CONFIG_CHANGED, K.PROFILE_CHANGED})
 
-#: What a visit holds changed (the details a teller sees, the rating).
-VISIT_CHANGES = frozenset({K.DETAILS_CONFIRMED, K.VISIT_RATED})
+#: What a visit holds changed (the details a teller sees, the rating, the customer
+#: saying from the phone that they are on their way).
+VISIT_CHANGES = frozenset({K.DETAILS_CONFIRMED, K.VISIT_RATED, K.ON_THE_WAY})
 
 #: Somebody signed in, failed to, or was locked out.
 STAFF_CHANGES = frozenset({K.SIGNED_IN, K.SIGN_IN_FAILED, K.STAFF_LOCKED})

@@ -7,6 +7,7 @@ Usage::
 """
 
 from lobby.engine.calling import call_next, call_ticket, recall
+from lobby.engine.customer import on_the_way
 from lobby.engine.day import close_day, set_counter_status
 from lobby.engine.diversions import record_diversion
 from lobby.engine.issuing import book_appointment, check_in_appointment, issue_ticket
@@ -34,6 +35,7 @@ __all__ = [
     "missed_standing",
     "missed_tickets",
     "no_show",
+    "on_the_way",
     "park",
     "rate_visit",
     "recall",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES, ticket_view
+from lobby.engine.customer import on_the_way_since
 from lobby.engine.missed import MissedTicket, grace_time, missed_tickets
 from lobby.engine.visits import visit_view
 from lobby.errors import NotFound
@@ -49,6 +50,7 @@ class CounterOverview:
     issuer: str = ""
     timezone: str = "UTC"
     grace_min: int = 15
+    on_the_way_at: datetime | None = None
 
 
 def counter_overview(session: Session, number: int, now: datetime) -> CounterOverview:
@@ -107,6 +109,7 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         grace_min=round(grace.total_seconds() / 60),
         issuer=issuer_text(session, current.visit.created_by) if current else "",
         timezone=timezone,
+        on_the_way_at=on_the_way_since(session, current) if current else None,
     )
 
 

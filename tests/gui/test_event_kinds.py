@@ -145,6 +145,7 @@ def branch_day(journal: Journal, clock: ManualClock, tmp_path: Path) -> None:
         step("G01", "issue", lambda u: numbers.append(engine.issue_ticket(u, "cash").number))
     clock.advance(minutes=2)
     step("T01", "call next", lambda u: engine.call_next(u, 1))
+    step("web", "on my way (phone page)", lambda u: engine.on_the_way(u, numbers[0]))
     step("T01", "recall", lambda u: engine.recall(u, 1))
     step("T01", "start", lambda u: engine.start(u, 1))
     step(

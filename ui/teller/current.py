@@ -100,7 +100,11 @@ class CurrentCustomer(QGroupBox):
             return
         self.number.setText(ticket.number)
         self.service.setText(f"{ticket.service_zh}  {ticket.service_en}")
-        self.state.setText(STATE_WORDS.get(ticket.state, ticket.state))
+        state = STATE_WORDS.get(ticket.state, ticket.state)
+        if view.on_the_way_at is not None:
+            at = view.on_the_way_at.astimezone(zone(view.timezone)).strftime("%H:%M")
+            state += "  " + self.tr("客户已回复正在赶来 On the way ({0})").format(at)
+        self.state.setText(state)
         self.waits.setText(self._waits(view, ticket, now))
         self.reason.setText(self.tr("叫号原因 Why: ") + (ticket.reason or "-"))
         self._notes(view, ticket)
