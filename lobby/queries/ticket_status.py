@@ -16,11 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
+from lobby.engine.missed import grace_time
 from lobby.estimate import WaitEstimate, live_snapshot, predict
 from lobby.journal import last_event_id
-from lobby.models import Branch, Counter, Rating, Service, Ticket
+from lobby.models import Branch, Counter, Event, Rating, Service, Ticket
 from lobby.states import TicketState
 from lobby.views import JsonView
+from lobby.vocabulary import EventKind
 
 #: Ticket states as the customer is told them.
 CUSTOMER_STATES: dict[str, str] = {
@@ -52,6 +54,9 @@ class TicketStatus(JsonView):
         wait_high_min: Upper end of the estimated wait.
         rated: Its visit already has a rating.
         called_at: When it was last called.
+        valid_until: A missed ticket's end of grace time (``None`` once it has passed:
+            the ticket is then simply missed).
+        on_the_way: The customer told the counter from the phone since the last call.
     """
 
     number: str
@@ -64,6 +69,8 @@ class TicketStatus(JsonView):
     wait_high_min: int = 0
     rated: bool = False
     called_at: datetime | None = None
+    valid_until: datetime | None = None
+    on_the_way: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,8 @@ def hall_status(session: Session, now: datetime) -> HallStatus:
             Ticket.state,
             Ticket.visit_id,
             Ticket.called_at,
+            Ticket.queued_at,
+            Ticket.ended_at,
             Service.name_zh,
             Service.name_en,
             Counter.number,
@@ -110,9 +119,24 @@ def hall_status(session: Session, now: datetime) -> HallStatus:
     if visits:
         rated.update(session.scalars(select(Rating.visit_id).where(Rating.visit_id.in_(visits))))
     tickets: dict[str, TicketStatus] = {}
-    for ticket_id, number, _hop, state, visit_id, called_at, name_zh, name_en, counter in rows:
+    branch = session.get_one(Branch, 1)
+    grace = grace_time(branch.policy)
+    told: dict[int, datetime] = {}
+    for ticket_id, at in session.execute(
+        select(Event.ticket_id, Event.at)
+        .join(Ticket, Ticket.id == Event.ticket_id)
+        .where(Event.kind == EventKind.ON_THE_WAY.value, Ticket.business_day == today)
+    ):
+        if ticket_id is not None:
+            told[ticket_id] = max(at, told.get(ticket_id, at))
+    for row in rows:
+        ticket_id, number, _hop, state, visit_id, called_at, queued_at, ended_at = row[:8]
+        name_zh, name_en, counter = row[8:]
         estimate = estimates.get(ticket_id, WaitEstimate(0, 0, 0))
         shown = CUSTOMER_STATES.get(state, state)
+        valid_until = None
+        if state == TicketState.NO_SHOW.value and ended_at is not None and now <= ended_at + grace:
+            valid_until = ended_at + grace
         tickets[number] = TicketStatus(  # the latest hop comes last and wins
             number=number,
             service_zh=name_zh,
@@ -124,6 +148,8 @@ def hall_status(session: Session, now: datetime) -> HallStatus:
             wait_high_min=estimate.high_min,
             rated=visit_id in rated,
             called_at=called_at,
+            valid_until=valid_until,
+            on_the_way=ticket_id in told and told[ticket_id] >= (called_at or queued_at),
         )
     return HallStatus(day=today, last_event_id=last_id, tickets=tickets)
 

@@ -9,8 +9,10 @@ Pages:
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,17 +25,18 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from lobby import engine
 from lobby.clock import zone
 from lobby.complaints.public import complaint_status, verify_reference
 from lobby.config import RESOURCES
-from lobby.db import Database
-from lobby.errors import InvalidInput, NotFound
+from lobby.db import Database, UnitOfWork
+from lobby.errors import InvalidInput, LobbyError, NotFound
 from lobby.queries.ticket_status import BranchKeys, TicketStatus, branch_keys
-from lobby.ticket_code import decode
+from lobby.ticket_code import decode, encode
 from lobby.web.guard import RateLimiter, SecurityHeaders
 from lobby.web.hub import HallSnapshot, Hub
 from lobby.web.texts import LANG_COOKIE, LANGS, choose_lang, text
@@ -55,12 +58,14 @@ class WebOptions:
         requests_per_min: Requests per client and minute.
         misses_per_min: Refused lookups per client and minute.
         poll_interval_s: How often the SQLite feed looks for commits.
+        actor: Who the journal names for the customers' actions.
     """
 
     near_turn: int = 3
     requests_per_min: int = 120
     misses_per_min: int = 10
     poll_interval_s: float = 0.02
+    actor: str = "web"
 
 
 def local_time(moment: datetime | None, tz: Any, fmt: str = "%H:%M") -> str:
@@ -71,10 +76,43 @@ def local_time(moment: datetime | None, tz: Any, fmt: str = "%H:%M") -> str:
 class Refused(Exception):
     """A page that cannot be shown: its status code and the words that explain it."""
 
-    def __init__(self, status_code: int, reason: str) -> None:
+    def __init__(
+        self, status_code: int, reason: str, *, title: str = "", back: str = ""
+    ) -> None:
         super().__init__(reason)
         self.status_code = status_code
         self.reason = reason
+        self.title = title
+        self.back = back
+
+
+def csrf_token(secret: str, code: str) -> str:
+    """The form token of ticket ``code``: an HMAC with the branch's secret."""
+    return hmac.new(secret.encode(), f"csrf:{code}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+Action = Callable[[UnitOfWork, str, dict[str, str]], object]
+
+
+def _on_the_way(uow: UnitOfWork, number: str, _fields: dict[str, str]) -> object:
+    return engine.on_the_way(uow, number)
+
+
+def _cancel(uow: UnitOfWork, number: str, _fields: dict[str, str]) -> object:
+    return engine.cancel(uow, number, reason="cancelled by the customer on the phone page")
+
+
+def _rate(uow: UnitOfWork, number: str, fields: dict[str, str]) -> object:
+    try:
+        score = int(fields.get("score", ""))
+    except ValueError:
+        raise InvalidInput("a rating is a whole number from 1 to 5") from None
+    engine.rate_visit(uow, number, score, fields.get("comment", ""))
+    return None
+
+
+#: The phone page's actions, by the last part of their address.
+ACTIONS: dict[str, Action] = {"on-my-way": _on_the_way, "cancel": _cancel, "rate": _rate}
 
 
 class Pages:
@@ -181,12 +219,28 @@ class Pages:
             raise self.refuse(request, 404, "error_unknown")
         return ref.number, snapshot
 
+    def code_of(self, snapshot: HallSnapshot, number: str) -> str:
+        """The signed code of today's ticket ``number``."""
+        return encode(self.keys.secret, self.keys.code, snapshot.status.day, number)
+
+    def csrf(self, code: str) -> str:
+        """The token a form for ticket ``code`` carries: only a page Lobby rendered has it."""
+        return csrf_token(self.keys.secret, code)
+
     def status_fragment(self, snapshot: HallSnapshot, number: str, lang: str) -> str:
         """The live part of a ticket page, rendered once per snapshot and language."""
         status = snapshot.status.tickets[number]
+        code = self.code_of(snapshot, number)
         return snapshot.rendered(
             ("ticket", number, lang),
-            partial(self.render, "_ticket_status.html", lang, s=status, connected=True),
+            partial(
+                self.render,
+                "_ticket_status.html",
+                lang,
+                s=status,
+                base=f"/t/{code}",
+                csrf=self.csrf(code),
+            ),
         )
 
     def board_fragment(self, snapshot: HallSnapshot) -> str:
@@ -209,16 +263,20 @@ class Pages:
             "ticket.html",
             s=status,
             code=code,
+            version=snapshot.version,
             fragment=self.status_fragment(snapshot, number, lang),
         )
 
     async def ticket_events(self, request: Request) -> Response:
         """``/t/<code>/events``: the ticket's status fragment whenever it changes."""
-        number, _snapshot = await self.ticket(request, request.path_params["code"])
+        number, current = await self.ticket(request, request.path_params["code"])
         lang = self.lang(request)
+        version = self.seen(request, current)
+        # the page holds the fragment of the version it was rendered at: no need to resend
+        sent = self.status_fragment(current, number, lang) if version == current.version else ""
 
         async def stream() -> AsyncIterator[ServerSentEvent]:
-            version, sent = 0, ""
+            nonlocal version, sent
             while True:
                 snapshot = await self.hub.next(version)
                 version = snapshot.version
@@ -231,6 +289,60 @@ class Pages:
                     yield ServerSentEvent(data=fragment, event="status")
 
         return EventSourceResponse(stream(), ping=PING_S, headers={"cache-control": "no-store"})
+
+    @staticmethod
+    def seen(request: Request, current: HallSnapshot) -> int:
+        """The snapshot version a live page was rendered at (``?v=``; 0 when unknown)."""
+        try:
+            version = int(request.query_params.get("v", "0"))
+        except ValueError:
+            return 0
+        return version if 0 < version <= current.version else 0
+
+    async def cancel_page(self, request: Request) -> Response:
+        """``GET /t/<code>/cancel``: ask before cancelling."""
+        number, snapshot = await self.ticket(request, request.path_params["code"])
+        code = self.code_of(snapshot, number)
+        status = snapshot.status.tickets[number]
+        if status.state != "waiting":
+            return RedirectResponse(f"/t/{code}", 303)
+        return self.page(
+            request, "cancel.html", s=status, base=f"/t/{code}", csrf=self.csrf(code)
+        )
+
+    async def act(self, request: Request) -> Response:
+        """``POST /t/<code>/<action>``: on-my-way, cancel or rate, then back to the page."""
+        operation = ACTIONS.get(request.path_params["action"])
+        if operation is None:
+            raise HTTPException(404)
+        number, snapshot = await self.ticket(request, request.path_params["code"])
+        code = self.code_of(snapshot, number)
+        async with request.form(max_files=0, max_fields=8, max_part_size=4096) as form:
+            fields = {k: str(v) for k, v in form.items()}
+        if not self.same_origin(request) or not hmac.compare_digest(
+            fields.get("csrf", ""), self.csrf(code)
+        ):
+            raise Refused(403, "error_csrf")
+        try:
+            await asyncio.to_thread(self._write, operation, number, fields)
+        except LobbyError:
+            raise Refused(
+                409, "error_action", title="error_action_title", back=f"/t/{code}"
+            ) from None
+        await self.hub.refresh()
+        return RedirectResponse(f"/t/{code}", 303)
+
+    def _write(self, operation: Action, number: str, fields: dict[str, str]) -> None:
+        with self.db.unit_of_work(self.options.actor) as uow:
+            operation(uow, number, fields)
+
+    @staticmethod
+    def same_origin(request: Request) -> bool:
+        """Whether a POST's ``Origin`` is this site (absent or ``null``: no-referrer pages)."""
+        origin = request.headers.get("origin")
+        if origin in (None, "null"):
+            return True
+        return origin.split("://", 1)[-1] == request.headers.get("host", "")
 
     async def complaint_page(self, request: Request) -> Response:
         """``/c/<reference>.<signature>``: a complaint's status, answer date and answer."""
@@ -252,15 +364,23 @@ class Pages:
     async def display_page(self, request: Request) -> Response:
         """``/display``: the hall display."""
         snapshot = await self.hub.fresh()
-        return self.page(request, "display.html", fragment=self.board_fragment(snapshot))
+        return self.page(
+            request,
+            "display.html",
+            version=snapshot.version,
+            fragment=self.board_fragment(snapshot),
+        )
 
     async def display_events(self, request: Request) -> Response:
         """``/display/events``: the board when it changes, and each new call once."""
+        current = self.hub.snapshot or await self.hub.refresh()
+        seen = self.seen(request, current)
+        version = seen or current.version - 1
+        sent = self.board_fragment(current) if seen == current.version else ""
+        first = not seen  # a page rendered at ``seen`` has not announced what came after
 
         async def stream() -> AsyncIterator[ServerSentEvent]:
-            current = self.hub.snapshot or await self.hub.refresh()
-            version, sent = current.version - 1, ""
-            first = True
+            nonlocal version, sent, first
             while True:
                 snapshot = await self.hub.next(version)
                 version = snapshot.version
@@ -283,7 +403,10 @@ class Pages:
     async def refused(self, request: Request, exc: Exception) -> Response:
         """The friendly page for a refused lookup."""
         assert isinstance(exc, Refused)
-        return self.page(request, "error.html", exc.status_code, reason=exc.reason)
+        return self.page(
+            request, "error.html", exc.status_code, reason=exc.reason, title=exc.title,
+            back=exc.back,
+        )
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
         """The friendly page for an unknown address."""
@@ -297,6 +420,8 @@ def create_app(db: Database, options: WebOptions | None = None) -> Starlette:
     routes = [
         Route("/t/{code}", pages.ticket_page),
         Route("/t/{code}/events", pages.ticket_events),
+        Route("/t/{code}/cancel", pages.cancel_page, methods=["GET"]),
+        Route("/t/{code}/{action:str}", pages.act, methods=["POST"]),
         Route("/c/{key}", pages.complaint_page),
         Route("/display", pages.display_page),
         Route("/display/events", pages.display_events),

@@ -17,11 +17,14 @@ from PIL import Image
 from pyzbar.pyzbar import decode as read_codes
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
 
 from devices.printer import open_printer
 from lobby import engine
 from lobby.db import Database
 from lobby.engine.common import ticket_by_number, ticket_view
+from lobby.models import Rating
+from lobby.queries.counter_view import counter_overview
 from lobby.ticket_print import printable_ticket
 from tests.helpers import ManualClock, environment_at
 
@@ -77,7 +80,7 @@ def test_printed_link_follows_the_call_live(
     assert PHONE not in page.page_source
     lobby(db_url, clock, "call", "--counter", "3", "--staff", "T01")  # the first ticket
     WebDriverWait(page, WAIT_S).until(lambda p: text_of(p, ".ahead") == "You are next")
-    assert "Nearly your turn" in text_of(page, "#alert")  # at 3 ahead or fewer
+    assert text_of(page, ".alert.near") == "Nearly your turn: you are next"  # alert at 3 or fewer
     lobby(db_url, clock, "finish", "--counter", "3", "--staff", "T01")
     lobby(db_url, clock, "call", "--counter", "3", "--staff", "T01")  # now mine
     WebDriverWait(page, WAIT_S).until(
@@ -135,3 +138,36 @@ def test_web_display_shows_a_call_made_by_another_process(
         assert PHONE not in page.page_source
     finally:
         page.set_window_size(390, 844)
+
+
+def test_on_my_way_cancel_and_rating_by_tapping(
+    db: Database, db_url: str, clock: ManualClock, web: str, page: Any
+) -> None:
+    with db.unit_of_work("G01") as uow:
+        leaving = engine.issue_ticket(uow, "cash").code
+        staying = engine.issue_ticket(uow, "cash")
+        engine.set_counter_status(uow, 3, "open")
+    page.get(f"{web}/t/{leaving}?lang=en")
+    page.find_element(By.LINK_TEXT, "Cancel my ticket").click()
+    WebDriverWait(page, WAIT_S).until(lambda p: text_of(p, "h1") == "Cancel this ticket?")
+    page.find_element(By.CSS_SELECTOR, "button.danger").click()
+    WebDriverWait(page, WAIT_S).until(lambda p: text_of(p, ".state") == "This ticket was cancelled")
+
+    page.get(f"{web}/t/{staying.code}?lang=en")
+    lobby(db_url, clock, "call", "--counter", "3", "--staff", "T01")
+    WebDriverWait(page, WAIT_S).until(lambda p: text_of(p, ".state") == "Please go to counter 3")
+    page.find_element(By.CSS_SELECTOR, "button.primary").click()
+    WebDriverWait(page, WAIT_S).until(lambda p: "counter knows" in text_of(p, ".told"))
+    with db.read() as session:
+        assert counter_overview(session, 3, clock.now()).on_the_way_at is not None
+
+    lobby(db_url, clock, "start", "--counter", "3", "--staff", "T01")
+    lobby(db_url, clock, "finish", "--counter", "3", "--staff", "T01")
+    WebDriverWait(page, WAIT_S).until(lambda p: "How was our service?" in text_of(p, ".rating"))
+    page.find_element(By.CSS_SELECTOR, '.score input[value="5"] + span').click()
+    page.find_element(By.ID, "comment").send_keys("很好 great")
+    page.find_element(By.CSS_SELECTOR, ".rating button.primary").click()
+    WebDriverWait(page, WAIT_S).until(lambda p: text_of(p, ".told") == "Thank you for your rating")
+    with db.read() as session:
+        score, comment = session.execute(select(Rating.score, Rating.comment)).one()
+    assert (score, comment) == (5, "很好 great")

@@ -3,10 +3,7 @@
   "use strict";
   var main = document.getElementById("ticket");
   var box = document.getElementById("status");
-  var alertBox = document.getElementById("alert");
   if (!main || !box || !window.EventSource) { return; }
-  var near = parseInt(main.getAttribute("data-near"), 10) || 0;
-  var nearText = main.getAttribute("data-near-text") || "";
   var lastState = null;
   var nearShown = false;
   var chime = null;
@@ -32,7 +29,7 @@
     var el = current();
     if (!el) { return; }
     var state = el.getAttribute("data-state");
-    var ahead = parseInt(el.getAttribute("data-ahead"), 10);
+    var near = box.querySelector(".alert.near");
     document.body.classList.toggle("called", state === "called");
     if (state === "called" && lastState !== null && lastState !== "called") {
       buzz([400, 200, 400, 200, 400]);
@@ -40,14 +37,10 @@
       var said = el.querySelector(".state");
       notify(said ? said.textContent : "");
     }
-    if (state === "waiting" && near > 0 && ahead <= near && !nearShown) {
+    if (near && !nearShown) {
       nearShown = true;
-      var message = nearText.replace("{n}", String(ahead));
-      alertBox.textContent = message;
-      alertBox.hidden = false;
-      if (lastState !== null) { buzz([300, 150, 300]); notify(message); }
+      if (lastState !== null) { buzz([300, 150, 300]); notify(near.textContent); }
     }
-    if (state !== "waiting") { alertBox.hidden = true; }
     lastState = state;
   }
 
@@ -58,7 +51,7 @@
       try { Notification.requestPermission(); } catch (e) { /* old browsers */ }
     });
   }
-  var source = new EventSource(main.getAttribute("data-events") + "?lang=" + main.getAttribute("data-lang"));
+  var source = new EventSource(main.getAttribute("data-events") + "&lang=" + main.getAttribute("data-lang"));
   source.addEventListener("status", function (event) {
     box.innerHTML = event.data;
     react();
