@@ -12,7 +12,7 @@ from lobby.errors import InvalidInput
 Add = Callable[
     [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
 ]
-APPS = ("teller", "display", "greeter", "manager")
+APPS = ("teller", "display", "greeter", "manager", "rating-pad")
 
 
 def teller(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -20,6 +20,13 @@ def teller(args: argparse.Namespace, ctx: CliContext) -> None:
     from ui.teller.main import run
 
     run(ctx.database(), args.counter, args.staff)
+
+
+def rating_pad(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Start the customer's rating pad at a counter."""
+    from ui.rating.main import run
+
+    run(ctx.database(), args.counter, args.full_screen)
 
 
 def display(args: argparse.Namespace, ctx: CliContext) -> None:
