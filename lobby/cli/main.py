@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from lobby import __version__
-from lobby.cli import admin, apps, lifecycle, manage, printing, queue, simulation, speaking
+from lobby.cli import admin, apps, lifecycle, manage, printing, queue, simulation, speaking, web
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
 
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     speaking.register(add)
     apps.register(add)
     simulation.register(add)
+    web.register(add)
     return parser
 
 
