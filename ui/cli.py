@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lobby.cli.context import CliContext
+from lobby.cli.plugins import Add
 from lobby.errors import InvalidInput
 
-Add = Callable[
-    [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
-]
+#: What the handlers import when they run (Qt); the CLI names the extra if absent.
+LIBRARIES = ("PySide6", "shiboken6")
 APPS = ("teller", "display", "greeter", "manager")
 
 
