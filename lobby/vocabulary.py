@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     RESUMED = "resumed"
     TRANSFERRED = "transferred"
     CANCELLED = "cancelled"
+    MISSED_RECALLED = "missed_recalled"
     # a visit's details and what the customer said
     DETAILS_CONFIRMED = "details_confirmed"
     VISIT_RATED = "visit_rated"
@@ -78,7 +79,7 @@ K = EventKind
 #: A ticket moved along its queue (every ticket operation, not the issue).
 TICKET_MOVES = frozenset({
     K.CALLED, K.RECALLED, K.STARTED, K.FINISHED, K.NO_SHOW, K.PARKED, K.RESUMED,
-    K.TRANSFERRED, K.CANCELLED,
+    K.TRANSFERRED, K.CANCELLED, K.MISSED_RECALLED,
 })  # fmt: skip
 
 #: The waiting lines changed: a ticket joined, moved or left, or the day closed.
@@ -106,7 +107,7 @@ RECORD_ONLY = frozenset({K.APPOINTMENT_BOOKED, K.DIVERTED})
 LIFECYCLE = frozenset({K.BACKUP_MADE, K.BACKUP_FAILED, K.RESTORED})
 
 #: Calls the hall display announces and lists.
-CALLS = frozenset({K.CALLED, K.RECALLED, K.RESUMED})
+CALLS = frozenset({K.CALLED, K.RECALLED, K.RESUMED, K.MISSED_RECALLED})
 
 #: Every group by name, each kind in at least one (the completeness test checks it).
 GROUPS: dict[str, frozenset[EventKind]] = {

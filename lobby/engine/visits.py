@@ -62,6 +62,7 @@ def visit_view(session: Session, visit: Visit) -> VisitView:
         confirmed_by=visit.confirmed_by,
         tickets=tuple(ticket_view(t) for t in visit.tickets),
         rating=rating,
+        created_at=visit.created_at,
     )
 
 

@@ -156,6 +156,8 @@ def branch_day(journal: Journal, clock: ManualClock, tmp_path: Path) -> None:
     step("G01", "rate", lambda u: engine.rate_visit(u, numbers[0], 5))
     step("T01", "call a number", lambda u: engine.call_ticket(u, 1, numbers[1]))
     step("T01", "no show", lambda u: engine.no_show(u, 1))
+    step("T01", "call back a missed ticket", lambda u: engine.recall_missed(u, 1, numbers[1]))
+    step("T01", "no show again", lambda u: engine.no_show(u, 1))
     step("T01", "call next again", lambda u: engine.call_next(u, 1))
     step("T01", "park", lambda u: engine.park(u, 1))
     step("T01", "resume", lambda u: engine.resume(u, 1, numbers[2]))

@@ -36,7 +36,7 @@ class TellerWindow(QMainWindow):
         self.dialog: QDialog | None = None
         self._staff_name = ""
         self.sign_in = SignInPage(counters, preset_counter)
-        self.console = ConsolePage()
+        self.console = ConsolePage(controller.now)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.sign_in)
         self.pages.addWidget(self.console)
@@ -47,10 +47,13 @@ class TellerWindow(QMainWindow):
         controller.overview_changed.connect(self._overview)
         controller.notice.connect(self._notice)
         controller.finished_ticket.connect(self._ask_rating)
-        runner.busy_changed.connect(self._busy)
+        controller.busy_changed.connect(self._busy)
+        controller.missed.connect(self.console.offer_undo)
         self.console.action.connect(self._action)
         self.console.call_specific.connect(controller.call_specific)
         self.console.resume.connect(controller.resume)
+        self.console.recall_missed.connect(controller.recall_missed)
+        self.console.undo_no_show.connect(controller.undo_no_show)
 
     def _signed_in(self, staff: StaffView) -> None:
         self._staff_name = f"{staff.name} ({staff.code})"
