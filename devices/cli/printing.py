@@ -63,7 +63,8 @@ def print_command(args: argparse.Namespace, ctx: CliContext) -> None:
             # printer must never hold the database.
             with ctx.unit_of_work() as uow:
                 view = ticket_view(ticket_by_number(uow, args.number, lock=False))
-                ticket = printable_ticket(uow.session, view.id, view.code)
+                base = ctx.settings.web_base_url
+                ticket = printable_ticket(uow.session, view.id, view.code, base)
             printer.print_ticket(ticket)
             ctx.emit(
                 {"printed": view.number, "state": view.state, "printer": uri},
@@ -80,7 +81,7 @@ def print_issued(ctx: CliContext, uri: str, number: str) -> None:
     try:
         with ctx.unit_of_work() as uow:
             view = ticket_view(ticket_by_number(uow, number, lock=False))
-            ticket = printable_ticket(uow.session, view.id, view.code)
+            ticket = printable_ticket(uow.session, view.id, view.code, ctx.settings.web_base_url)
         printer.print_ticket(ticket)
     finally:
         printer.close()

@@ -14,7 +14,7 @@ from importlib.metadata import EntryPoint
 from typing import NoReturn
 
 from lobby import __version__
-from lobby.cli import admin, lifecycle, manage, plugins, queue, simulation
+from lobby.cli import admin, lifecycle, manage, plugins, queue, simulation, web
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
 
@@ -53,6 +53,7 @@ def build_parser(found: Iterable[EntryPoint] | None = None) -> argparse.Argument
     queue.register(add)
     plugins.register(add, found)  # the apps' and the devices' commands
     simulation.register(add)
+    web.register(add)
     return parser
 
 

@@ -65,9 +65,11 @@ class GreeterController(QObject):
         runner: TaskRunner,
         printing: TicketPrinting,
         device: str = "greeter",
+        base_url: str | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._base_url = base_url
         self._db = db
         self._runner = runner
         self._printing = printing
@@ -204,7 +206,7 @@ class GreeterController(QObject):
                     wished_follow_up=form.follow_up,
                 )
             with self._db.read() as session:
-                return read_receipt(session, reference)
+                return read_receipt(session, reference, self._base_url)
 
         def done(receipt: ComplaintReceipt) -> None:
             self._acting = False
@@ -227,7 +229,8 @@ class GreeterController(QObject):
 
         def work() -> IssuedTicket:
             with self._db.read() as session:
-                return IssuedTicket(view, printable_ticket(session, view.id, view.code))
+                paper = printable_ticket(session, view.id, view.code, self._base_url)
+                return IssuedTicket(view, paper)
 
         def done(fresh: IssuedTicket) -> None:
             if self.last_ticket is not None and self.last_ticket.number == fresh.number:
@@ -249,7 +252,8 @@ class GreeterController(QObject):
                 view = op(uow)
             # committed: only now read what the paper shows, and only then print
             with self._db.read() as session:
-                return IssuedTicket(view, printable_ticket(session, view.id, view.code))
+                paper = printable_ticket(session, view.id, view.code, self._base_url)
+                return IssuedTicket(view, paper)
 
         def done(issued: IssuedTicket) -> None:
             self._acting = False
