@@ -1,4 +1,4 @@
-"""The teller's dialogs: finish, transfer, confirm details."""
+"""The teller's dialogs: finish, transfer, confirm details, break."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from lobby.queries.counter_view import ServiceChoice
 from lobby.views import VisitView
+from ui.common.breaks import BREAK_WORDS
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -140,3 +141,26 @@ class ConfirmDialog(QDialog):
     def documents(self) -> list[str]:
         """Keys of the ticked documents."""
         return [key for key, box in self.checks.items() if box.isChecked()]
+
+
+class BreakDialog(QDialog):
+    """Why the counter pauses: lunch, training, meeting or other (shown on the live floor)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("break")
+        self.setWindowTitle(self.tr("暂停服务 Take a break"))
+        self.choices: dict[str, QRadioButton] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("暂停原因 Reason for the break")))
+        for key, label in BREAK_WORDS.items():
+            choice = QRadioButton(label)
+            self.choices[key] = choice
+            layout.addWidget(choice)
+        self.choices["lunch"].setChecked(True)
+        layout.addWidget(_buttons(self, self.tr("暂停 Pause")))
+
+    @property
+    def reason(self) -> str:
+        """The chosen reason's key."""
+        return next(key for key, choice in self.choices.items() if choice.isChecked())
