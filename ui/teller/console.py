@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from lobby.counter_view import CounterOverview
 from lobby.routing import CATEGORY_ZH
+from lobby.validation import SCANNED_MAX
 
 # (key, label, shortcut): the order of the action bar.
 ACTIONS = [
@@ -126,6 +127,7 @@ class ConsolePage(QWidget):
         self.resume_button.clicked.connect(self._resume_selected)
         self.scan = QLineEdit()
         self.scan.setObjectName("scan")
+        self.scan.setMaxLength(SCANNED_MAX)  # a scanner that sends too much is cut, not trusted
         self.scan.setPlaceholderText(self.tr("输入或扫描票号 Type or scan a ticket"))
         self.scan.returnPressed.connect(self._scanned)
 
