@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
-from sqlalchemy import select
 
-from lobby.counter_view import CounterOverview
 from lobby.db import Database
-from lobby.models import Counter
+from lobby.queries.branch import counter_choices
+from lobby.queries.counter_view import CounterOverview
 from lobby.staff import StaffView
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
 from ui.teller.console import ConsolePage
 from ui.teller.controller import TellerController
-from ui.teller.dialogs import ConfirmDialog, FinishDialog, RatingDialog, TransferDialog
+from ui.teller.dialogs import ConfirmDialog, FinishDialog, TransferDialog
 from ui.teller.sign_in import SignInPage
 
 
@@ -37,7 +36,7 @@ class TellerWindow(QMainWindow):
         self.dialog: QDialog | None = None
         self._staff_name = ""
         self.sign_in = SignInPage(counters, preset_counter)
-        self.console = ConsolePage()
+        self.console = ConsolePage(controller.now)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.sign_in)
         self.pages.addWidget(self.console)
@@ -48,10 +47,14 @@ class TellerWindow(QMainWindow):
         controller.overview_changed.connect(self._overview)
         controller.notice.connect(self._notice)
         controller.finished_ticket.connect(self._ask_rating)
-        runner.busy_changed.connect(self._busy)
+        controller.busy_changed.connect(self._busy)
+        controller.missed.connect(self.console.offer_undo)
         self.console.action.connect(self._action)
         self.console.call_specific.connect(controller.call_specific)
         self.console.resume.connect(controller.resume)
+        self.console.recall_missed.connect(controller.recall_missed)
+        self.console.undo_no_show.connect(controller.undo_no_show)
+        self.console.rating.rated.connect(controller.rate)
 
     def _signed_in(self, staff: StaffView) -> None:
         self._staff_name = f"{staff.name} ({staff.code})"
@@ -104,8 +107,10 @@ class TellerWindow(QMainWindow):
                 simple[key]()
 
     def _ask_rating(self, number: str) -> None:
-        rating = RatingDialog(number, self)
-        self._open(rating, lambda: self.controller.rate(number, rating.score))
+        view = self.controller.overview
+        if view is not None and view.rating_pad:
+            return  # the pad at the counter asks the customer
+        self.console.rating.ask(number)
 
     def _open(self, dialog: QDialog, on_accept: object) -> None:
         self.dialog = dialog
@@ -123,10 +128,7 @@ def bootstrap(
         The window, its live feed (started) and its task runner.
     """
     with db.read() as session:
-        counters = [
-            (c.number, f"{c.name_zh} {c.name_en}")
-            for c in session.scalars(select(Counter).where(Counter.active).order_by(Counter.number))
-        ]
+        counters = counter_choices(session)
     runner = TaskRunner()
     controller = TellerController(db, runner)
     window = TellerWindow(controller, runner, counters, counter)
