@@ -26,7 +26,7 @@ from lobby.complaints.public import complaint_link
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.errors import LobbyError
-from lobby.models import Branch
+from lobby.queries.ticket_status import branch_keys
 from lobby.seeding import initialise
 from lobby.web.app import create_app
 
@@ -89,7 +89,7 @@ def _sample(db: Database, clock: FixedClock) -> dict[str, str]:
     with db.unit_of_work("M01") as uow:
         move_complaint(uow, reference, "resolved", resolution="已增开窗口并向客户致歉。")
     with db.read() as session:
-        secret = session.get_one(Branch, 1).secret
+        secret = branch_keys(session).secret
     codes["complaint"] = complaint_link("/", secret, reference)
     at(0)
     return codes

@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.orm import Session
 
-from lobby.db import Database, UnitOfWork
+from lobby.db import Database, ReadSession, UnitOfWork
 from lobby.errors import LobbyError
 from lobby.staff import StaffView, sign_in
 from lobby.views import EventView
@@ -17,6 +16,7 @@ from lobby.vocabulary import (
     COMPLAINT_CHANGES,
     CONFIG_CHANGES,
     COUNTER_CHANGES,
+    OCCUPANCY_CHANGES,
     QUEUE_CHANGES,
     STAFF_CHANGES,
 )
@@ -25,7 +25,7 @@ from ui.common.tasks import TaskRunner
 T = TypeVar("T")
 
 #: Journal kinds after which the live floor is read again (queue, counter, staff moves).
-FLOOR_KINDS = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | STAFF_CHANGES
+FLOOR_KINDS = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | STAFF_CHANGES | OCCUPANCY_CHANGES
 #: Journal kinds after which the complaints page is read again.
 COMPLAINT_KINDS = COMPLAINT_CHANGES
 #: Journal kinds after which the configuration page is read again.
@@ -98,7 +98,7 @@ class ManagerController(QObject):
 
     def read(
         self,
-        query: Callable[[Session], T],
+        query: Callable[[ReadSession], T],
         done: Callable[[T], None],
         failed: Callable[[LobbyError], None] | None = None,
         *,
