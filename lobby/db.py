@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lobby.clock import Clock, SystemClock, business_day
-from lobby.errors import DatabaseUnavailable, InvalidInput
+from lobby.errors import DatabaseUnavailable, InvalidInput, first_line
 from lobby.models import Branch, Event
 from lobby.vocabulary import EventKind
 
@@ -239,12 +239,8 @@ def translate_errors() -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        raise DatabaseUnavailable(f"database error: {_first_line(exc.orig)}") from exc
+        raise DatabaseUnavailable(f"database error: {first_line(exc.orig)}") from exc
     except DBAPIError as exc:
         if exc.connection_invalidated:
-            raise DatabaseUnavailable(f"database connection lost: {_first_line(exc.orig)}") from exc
+            raise DatabaseUnavailable(f"database connection lost: {first_line(exc.orig)}") from exc
         raise
-
-
-def _first_line(exc: BaseException | None) -> str:
-    return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
