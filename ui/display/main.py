@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from devices.speech import Announcer
 from lobby.db import Database
 from ui.common.tasks import TaskRunner
-from ui.display.model import BoardModel, CallAnnouncer
+from ui.display.model import BoardModel
 from ui.display.window import DisplayWindow
 from ui.feed import LiveFeed
 
@@ -16,7 +17,7 @@ DEFAULT_NOTICE = (
 
 def bootstrap(
     db: Database,
-    announcer: CallAnnouncer | None = None,
+    announcer: Announcer | None = None,
     notice: str = DEFAULT_NOTICE,
     layout: str = "board",
 ) -> tuple[DisplayWindow, BoardModel, LiveFeed, TaskRunner]:
@@ -32,7 +33,7 @@ def bootstrap(
     return window, model, feed, runner
 
 
-def run(db: Database, announcer: CallAnnouncer | None, layout: str, full_screen: bool) -> int:
+def run(db: Database, announcer: Announcer | None, layout: str, full_screen: bool) -> int:
     """Show the display and run the event loop."""
     from ui.common.app import make_app
 
