@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from lobby.db import Database
 from lobby.feed import Feed, change_detector
+from lobby.settings import Settings
 from ui.common.app import make_app
 from ui.display.main import bootstrap
 
@@ -72,7 +73,9 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
 
 def measure_display(qtbot: QtBot, db: Database, url: str) -> list[float]:
     make_app(["bench"])
-    window, model, feed, runner = bootstrap(db)
+    app = bootstrap(Settings(), db)
+    window, feed, runner = app.window, app.feed, app.runner
+    model = window.model
     qtbot.addWidget(window)  # pytest-qt deletes it: no Qt object is left for interpreter exit
     seen: dict[str, int] = {}
     model.called.connect(lambda call: seen.setdefault(call.number, time.monotonic_ns()))
@@ -158,12 +161,12 @@ def test_call_to_first_audio(
 ) -> None:
     """From the commit in the calling process to the WAV handed to the player."""
     from devices.speech import open_announcer
-    from lobby.settings import Settings
 
     make_app(["bench"])
     player = StampingPlayer()
     announcer = open_announcer(Settings(), player=player, cache_dir=tmp_path / "speech")
-    window, _model, feed, runner = bootstrap(db, announcer)
+    app = bootstrap(Settings(), db, announcer=announcer)
+    window, feed, runner = app.window, app.feed, app.runner
     qtbot.addWidget(window)
     caller = Caller(db, db_url, "1,2,3")
     samples: list[float] = []
