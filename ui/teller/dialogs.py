@@ -1,20 +1,16 @@
-"""The teller's dialogs: finish, transfer, confirm details, customer rating."""
+"""The teller's dialogs: finish, transfer, confirm details, break."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from lobby.queries.counter_view import ServiceChoice
 from lobby.views import VisitView
+from ui.common.breaks import BREAK_WORDS
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -86,10 +83,16 @@ class TransferDialog(QDialog):
         self.service = QComboBox()
         for s in services:
             self.service.addItem(f"{s.name_zh} {s.name_en}", s.code)
+        self.service.setPlaceholderText(self.tr("请选择业务 Choose a service"))
+        self.service.setCurrentIndex(-1)  # no default: the teller chooses where the customer goes
         self.counter = QComboBox()
         for number in counters:
             if number != own_counter:
                 self.counter.addItem(self.tr("{0}号窗口 Counter {0}").format(number), number)
+        self.counter.setCurrentIndex(-1)
+        self.counter.setPlaceholderText(self.tr("请选择窗口 Choose a counter"))
+        self.to_service.toggled.connect(self._target_kind)
+        self._target_kind(True)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText(self.tr("给接办柜员的说明 Note for the next teller"))
         self.error = QLabel()
@@ -103,6 +106,11 @@ class TransferDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self, self.tr("转办 Transfer")))
 
+    def _target_kind(self, to_service: bool) -> None:
+        """Only the chosen kind of target takes input (the other looks disabled)."""
+        self.service.setEnabled(to_service)
+        self.counter.setEnabled(not to_service)
+
     def target(self) -> tuple[str | None, int | None]:
         """(service code, None) or (None, counter number)."""
         if self.to_service.isChecked():
@@ -110,7 +118,11 @@ class TransferDialog(QDialog):
         return None, int(self.counter.currentData())
 
     def accept(self) -> None:
-        """Refuse a transfer without a note."""
+        """Refuse a transfer without a chosen target or without a note."""
+        combo = self.service if self.to_service.isChecked() else self.counter
+        if combo.currentIndex() < 0:
+            self.error.setText(self.tr("请选择转往的业务或窗口 / choose where to transfer"))
+            return
         if not self.note.toPlainText().strip():
             self.error.setText(self.tr("转办必须填写说明 / a transfer needs a note"))
             return
@@ -146,37 +158,24 @@ class ConfirmDialog(QDialog):
         return [key for key, box in self.checks.items() if box.isChecked()]
 
 
-class RatingDialog(QDialog):
-    """Customer-facing: 1 to 5, big buttons; skippable."""
+class BreakDialog(QDialog):
+    """Why the counter pauses: lunch, training, meeting or other (shown on the live floor)."""
 
-    def __init__(self, number: str, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("rating")
-        self.setWindowTitle(self.tr("服务评价 Rate our service"))
-        self.score = 0
-        title = QLabel(
-            self.tr("请您对本次服务评价\nHow was our service today? ({0})").format(number)
-        )
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setObjectName("ratingTitle")
-        row = QHBoxLayout()
-        self.group = QButtonGroup(self)
-        words = ["很差 Poor", "较差 Fair", "一般 OK", "满意 Good", "非常满意 Great"]
-        for score, word in enumerate(words, start=1):
-            button = QPushButton(f"{'★' * score}\n{word}")
-            button.setObjectName(f"star{score}")
-            button.setMinimumSize(150, 110)
-            self.group.addButton(button, score)
-            row.addWidget(button)
-        self.group.idClicked.connect(self._chosen)
-        skip = QPushButton(self.tr("跳过 Skip"))
-        skip.setObjectName("skip")
-        skip.clicked.connect(self.reject)
+        self.setObjectName("break")
+        self.setWindowTitle(self.tr("暂停服务 Take a break"))
+        self.choices: dict[str, QRadioButton] = {}
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addLayout(row)
-        layout.addWidget(skip, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(QLabel(self.tr("暂停原因 Reason for the break")))
+        for key, label in BREAK_WORDS.items():
+            choice = QRadioButton(label)
+            self.choices[key] = choice
+            layout.addWidget(choice)
+        self.choices["lunch"].setChecked(True)
+        layout.addWidget(_buttons(self, self.tr("暂停 Pause")))
 
-    def _chosen(self, score: int) -> None:
-        self.score = score
-        self.accept()
+    @property
+    def reason(self) -> str:
+        """The chosen reason's key."""
+        return next(key for key, choice in self.choices.items() if choice.isChecked())
