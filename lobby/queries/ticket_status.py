@@ -1,14 +1,17 @@
 """Where every ticket of the day stands, as the customer's phone page shows it.
 
-One :func:`hall_status` call reads the day's tickets and replays the wait estimate
-once for all the waiting ones (the same :func:`lobby.estimate.predict` the greeter's
-printed ticket uses), so one process can tell every phone in the hall after each
-journal change without a query per phone. Nothing here is personal: numbers,
-services, states, counters and waits.
+One :func:`hall_status` call reads the day's tickets in a few small queries, so one
+process can tell every phone in the hall after each journal change without a query
+per phone. The wait estimates (:func:`hall_estimates`: the same
+:func:`lobby.estimate.predict` the greeter's printed ticket uses, replayed once for
+all waiting tickets) cost far more with a long queue, so they are read apart and
+handed in: a call reaches the phones without waiting for the replay. Nothing here is
+personal: numbers, services, states, counters and waits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -20,14 +23,15 @@ from lobby.engine.missed import grace_time
 from lobby.estimate import WaitEstimate, live_snapshot, predict
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Rating, Service, Ticket
+from lobby.queries.board import recent_calls
 from lobby.states import TicketState
-from lobby.views import JsonView
+from lobby.views import CallView, JsonView
 from lobby.vocabulary import EventKind
 
 #: Ticket states as the customer is told them.
 CUSTOMER_STATES: dict[str, str] = {
     TicketState.WAITING.value: "waiting",
-    TicketState.PARKED.value: "waiting",
+    TicketState.PARKED.value: "parked",
     TicketState.CALLED.value: "called",
     TicketState.SERVING.value: "serving",
     TicketState.DONE.value: "done",
@@ -47,9 +51,11 @@ class TicketStatus(JsonView):
         service_zh: The service's Chinese name.
         service_en: The service's English name.
         state: ``waiting``, ``called``, ``serving``, ``done``, ``missed``,
-            ``cancelled`` or ``expired`` (:data:`CUSTOMER_STATES`).
+            ``cancelled``, ``expired`` or ``parked`` (set aside at its counter,
+            to be called back there) (:data:`CUSTOMER_STATES`).
         counter: The counter calling or serving it.
-        ahead: Tickets the routing rule calls before it (waiting only).
+        ahead: Tickets the routing rule calls before it (waiting only; ``None`` until
+            the estimate has been read).
         wait_low_min: Lower end of the estimated wait.
         wait_high_min: Upper end of the estimated wait.
         rated: Its visit already has a rating.
@@ -64,7 +70,7 @@ class TicketStatus(JsonView):
     service_en: str
     state: str
     counter: int | None
-    ahead: int = 0
+    ahead: int | None = None
     wait_low_min: int = 0
     wait_high_min: int = 0
     rated: bool = False
@@ -80,13 +86,32 @@ class HallStatus:
     day: date
     last_event_id: int
     tickets: dict[str, TicketStatus] = field(default_factory=dict)
+    recent: tuple[CallView, ...] = ()
 
 
-def hall_status(session: Session, now: datetime) -> HallStatus:
-    """Where each of today's tickets stands at ``now``.
+def hall_estimates(session: Session, now: datetime) -> dict[int, WaitEstimate]:
+    """The wait estimate of every waiting ticket of the day, by ticket id."""
+    timezone = session.scalar(select(Branch.timezone).where(Branch.id == 1)) or "UTC"
+    today = business_day(now, timezone)
+    snapshot = live_snapshot(session, now, today)
+    if not snapshot.waiting:
+        return {}
+    return dict(predict(snapshot, [c.ticket_id for c in snapshot.waiting]).tickets)
+
+
+def hall_status(
+    session: Session, now: datetime, estimates: Mapping[int, WaitEstimate] | None = None
+) -> HallStatus:
+    """Where each of today's tickets stands at ``now``, and the day's latest calls.
 
     The last event id is read first, so a feed resuming from it sees an event twice
     at worst, never misses one.
+
+    Args:
+        session: A read session.
+        now: The moment.
+        estimates: :func:`hall_estimates`, perhaps of a moment ago; a waiting ticket
+            it lacks has ``ahead=None``. ``None``: read them now.
     """
     last_id = last_event_id(session)
     timezone = session.scalar(select(Branch.timezone).where(Branch.id == 1)) or "UTC"
@@ -110,10 +135,8 @@ def hall_status(session: Session, now: datetime) -> HallStatus:
         .where(Ticket.business_day == today)
         .order_by(Ticket.number, Ticket.hop)
     ).all()
-    waiting = [r[0] for r in rows if r[3] == TicketState.WAITING.value]
-    estimates: dict[int, WaitEstimate] = {}
-    if waiting:
-        estimates = predict(live_snapshot(session, now, today), waiting).tickets
+    if estimates is None:
+        estimates = hall_estimates(session, now)
     visits = {r[4] for r in rows}
     rated: set[int] = set()
     if visits:
@@ -132,7 +155,7 @@ def hall_status(session: Session, now: datetime) -> HallStatus:
     for row in rows:
         ticket_id, number, _hop, state, visit_id, called_at, queued_at, ended_at = row[:8]
         name_zh, name_en, counter = row[8:]
-        estimate = estimates.get(ticket_id, WaitEstimate(0, 0, 0))
+        estimate = estimates.get(ticket_id) if state == TicketState.WAITING.value else None
         shown = CUSTOMER_STATES.get(state, state)
         valid_until = None
         if state == TicketState.NO_SHOW.value and ended_at is not None and now <= ended_at + grace:
@@ -142,16 +165,18 @@ def hall_status(session: Session, now: datetime) -> HallStatus:
             service_zh=name_zh,
             service_en=name_en,
             state=shown,
-            counter=counter if shown in ("called", "serving", "done") else None,
-            ahead=estimate.ahead,
-            wait_low_min=estimate.low_min,
-            wait_high_min=estimate.high_min,
+            counter=counter if shown in ("called", "serving", "done", "parked") else None,
+            ahead=estimate.ahead if estimate else (None if shown == "waiting" else 0),
+            wait_low_min=estimate.low_min if estimate else 0,
+            wait_high_min=estimate.high_min if estimate else 0,
             rated=visit_id in rated,
             called_at=called_at,
             valid_until=valid_until,
             on_the_way=ticket_id in told and told[ticket_id] >= (called_at or queued_at),
         )
-    return HallStatus(day=today, last_event_id=last_id, tickets=tickets)
+    return HallStatus(
+        day=today, last_event_id=last_id, tickets=tickets, recent=recent_calls(session, today)
+    )
 
 
 @dataclass(frozen=True)

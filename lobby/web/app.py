@@ -15,7 +15,7 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,15 @@ class Refused(Exception):
         self.reason = reason
         self.title = title
         self.back = back
+
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def calling(snapshot: HallSnapshot) -> list[TicketStatus]:
+    """The tickets being called now, the latest first (from the fast read)."""
+    called = [t for t in snapshot.status.tickets.values() if t.state == "called"]
+    return sorted(called, key=lambda t: t.called_at or EARLIEST, reverse=True)
 
 
 def csrf_token(secret: str, code: str) -> str:
@@ -240,6 +249,7 @@ class Pages:
                 s=status,
                 base=f"/t/{code}",
                 csrf=self.csrf(code),
+                last_call=snapshot.status.recent[0] if snapshot.status.recent else None,
             ),
         )
 
@@ -247,7 +257,14 @@ class Pages:
         """The live part of the hall display, rendered once per snapshot."""
         return snapshot.rendered(
             ("board",),
-            partial(self.render, "_board.html", "zh", board=snapshot.board),
+            partial(
+                self.render,
+                "_board.html",
+                "zh",
+                board=snapshot.board,
+                calling=calling(snapshot),
+                recent=snapshot.status.recent,
+            ),
         )
 
     # -- routes ----------------------------------------------------------------
@@ -256,6 +273,8 @@ class Pages:
         """``/t/<code>``: the ticket page."""
         code = request.path_params["code"]
         number, snapshot = await self.ticket(request, code)
+        if snapshot.status.tickets[number].ahead is None:  # issued a moment ago
+            snapshot = await self.hub.complete()
         lang = self.lang(request)
         status: TicketStatus = snapshot.status.tickets[number]
         return self.page(

@@ -2,9 +2,12 @@
 
 A thread follows the journal (:class:`lobby.feed.Feed`: SQLite ``data_version`` or
 PostgreSQL ``LISTEN``). After each change it reads the hall once — every ticket's
-status and the hall display's board — and hands the result to the event loop,
-which wakes every waiting page. A phone's live connection therefore costs no
-query of its own: 500 phones cost what one does.
+state and the latest calls, a few small queries — and hands the result to the event
+loop, which wakes every waiting page. A second thread then reads what takes longer
+with a long queue (the wait estimates and the display's board: a replay of the
+routing rule) and publishes again; changes meanwhile are coalesced into one more
+read. A phone's live connection costs no query of its own: 500 phones cost what
+one does, and a call reaches them without waiting for the replay.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from dataclasses import dataclass, field
 
 from lobby.db import Database
 from lobby.errors import LobbyError
+from lobby.estimate import WaitEstimate
 from lobby.feed import Feed, change_detector
 from lobby.journal import last_event_id
 from lobby.queries.board import CALL_KINDS, board
-from lobby.queries.ticket_status import HallStatus, hall_status
+from lobby.queries.ticket_status import HallStatus, hall_estimates, hall_status
 from lobby.views import BoardView, EventView
 
 log = logging.getLogger(__name__)
@@ -78,6 +82,10 @@ class Hub:
         self._version = 0
         self._feed: Feed | None = None
         self._last_read = time.monotonic()
+        self._estimates: dict[int, WaitEstimate] = {}
+        self._board: BoardView | None = None
+        self._slow_due = threading.Event()
+        self._slow_thread: threading.Thread | None = None
         self.snapshot: HallSnapshot | None = None
 
     async def start(self) -> None:
@@ -86,15 +94,22 @@ class Hub:
         self._changed = asyncio.Event()
         self._reading = asyncio.Lock()
         self._feed = await asyncio.to_thread(self._open_feed, None)
+        await asyncio.to_thread(self._read_slow)
         self._publish(await asyncio.to_thread(self._read, ()))
         self._thread = threading.Thread(target=self._run, name="lobby-web-feed", daemon=True)
         self._thread.start()
+        self._slow_thread = threading.Thread(
+            target=self._run_slow, name="lobby-web-estimates", daemon=True
+        )
+        self._slow_thread.start()
 
     async def stop(self) -> None:
         """Stop the thread and release the feed."""
         self._stop.set()
-        if self._thread is not None:
-            await asyncio.to_thread(self._thread.join, 10)
+        self._slow_due.set()
+        for thread in (self._thread, self._slow_thread):
+            if thread is not None:
+                await asyncio.to_thread(thread.join, 10)
         if self._feed is not None:
             self._feed.close()
             self._feed = None
@@ -105,6 +120,11 @@ class Hub:
             snapshot = await asyncio.to_thread(self._read, ())
             self._publish(snapshot)
             return self.snapshot or snapshot
+
+    async def complete(self) -> HallSnapshot:
+        """Read everything now, estimates too (a page load that found none for its ticket)."""
+        await asyncio.to_thread(self._read_slow)
+        return await self.refresh()
 
     async def fresh(self) -> HallSnapshot:
         """A snapshot as new as the journal: a page load sees every commit before it.
@@ -139,11 +159,32 @@ class Hub:
         return Feed(self._db, change_detector(self._db, self._interval), after_id=after_id)
 
     def _read(self, calls: tuple[EventView, ...], connected: bool = True) -> HallSnapshot:
+        """The fast read: every ticket's state and the latest calls, with the last estimates."""
         now = self._db.clock.now()
         with self._db.read() as session:
-            status = hall_status(session, now)
-            view = board(session, now)
-        return HallSnapshot(0, status, view, calls, connected)
+            status = hall_status(session, now, self._estimates)
+        assert self._board is not None, "the slow read runs first"
+        return HallSnapshot(0, status, self._board, calls, connected)
+
+    def _read_slow(self) -> None:
+        """The slow read: every waiting ticket's estimate and the display's board."""
+        now = self._db.clock.now()
+        with self._db.read() as session:
+            self._estimates = hall_estimates(session, now)
+            self._board = board(session, now)
+
+    def _run_slow(self) -> None:
+        while True:
+            self._slow_due.wait()
+            if self._stop.is_set():
+                return
+            self._slow_due.clear()  # changes from here on ask for one more read
+            try:
+                self._read_slow()
+                self._hand_over(self._read(()))
+            except LobbyError as exc:
+                log.warning("lobby web: estimates not read: %s", exc)
+                self._stop.wait(RECONNECT_S)
 
     def _publish(self, snapshot: HallSnapshot) -> None:
         """On the event loop: number the snapshot and wake every waiting page."""
@@ -169,6 +210,7 @@ class Hub:
                     self._last_read = time.monotonic()
                     calls = tuple(e for e in events if e.kind in CALL_KINDS)
                     self._hand_over(self._read(calls))
+                    self._slow_due.set()
             except LobbyError as exc:  # database gone or listener lost: say so, retry
                 log.warning("lobby web: %s; reconnecting", exc)
                 if self._feed is not None:

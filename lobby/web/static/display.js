@@ -57,10 +57,22 @@
   }
   if (!board || !window.EventSource) { return; }
   var source = new EventSource(board.getAttribute("data-events"));
-  source.addEventListener("board", function (event) { board.innerHTML = event.data; });
+  var flashing = {};  // number -> until when it flashes (a board redraw keeps it going)
+
+  function markFlashing() {
+    var rows = board.querySelectorAll(".call");
+    var now = Date.now();
+    for (var i = 0; i < rows.length; i++) {
+      var until = flashing[rows[i].getAttribute("data-number")];
+      if (until && until > now) { rows[i].classList.add("flash"); }
+    }
+  }
+
+  source.addEventListener("board", function (event) { board.innerHTML = event.data; markFlashing(); });
   source.addEventListener("call", function (event) {
     var call = JSON.parse(event.data);
     var rows = board.querySelectorAll(".call");
+    flashing[call.number] = Date.now() + 4000;
     for (var i = 0; i < rows.length; i++) {
       if (rows[i].getAttribute("data-number") === call.number) {
         rows[i].classList.remove("flash");
