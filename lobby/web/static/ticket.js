@@ -52,6 +52,7 @@
     });
   }
   var source = new EventSource(main.getAttribute("data-events") + "&lang=" + main.getAttribute("data-lang"));
+  source.addEventListener("open", function () { window.lobbyLive = true; });
   source.addEventListener("status", function (event) {
     box.innerHTML = event.data;
     react();
