@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
@@ -26,11 +26,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput
 from lobby.models import Branch, Event
+from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
 NOTIFY_CHANNEL = "lobby_events"
 _JOURNAL_LOCK = 0x10BB7  # advisory lock key serialising journal appends on PostgreSQL
 READ_ONLY = "lobby_read_only"  # execution option: a SQLite transaction that only reads
+
+#: What :meth:`Database.read` yields; the apps pass it on to the query functions.
+ReadSession: TypeAlias = Session
 
 
 def default_actor() -> str:
@@ -93,7 +97,7 @@ def _install_sqlite_pragmas(engine: Engine, synchronous: str, busy_timeout_ms: i
 class PendingEvent:
     """A journal entry recorded during a unit of work, written when it commits."""
 
-    kind: str
+    kind: EventKind
     ticket_id: int | None
     counter_id: int | None
     payload: dict[str, Any]
@@ -122,7 +126,7 @@ class UnitOfWork:
 
     def record(
         self,
-        kind: str,
+        kind: EventKind,
         *,
         ticket_id: int | None = None,
         counter_id: int | None = None,
@@ -202,7 +206,7 @@ class Database:
         rows = [
             {
                 "at": uow.now,
-                "kind": p.kind,
+                "kind": str(p.kind),
                 "ticket_id": p.ticket_id,
                 "counter_id": p.counter_id,
                 "actor": uow.actor,

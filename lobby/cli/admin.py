@@ -9,12 +9,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from lobby import engine
-from lobby.board import board as read_board
 from lobby.cli.context import CliContext
 from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.errors import InvalidInput
 from lobby.feed import Feed, change_detector
+from lobby.queries.board import board as read_board
 from lobby.reports import MAX_DAYS, Figures, Report, build_report, report_to_csv
 from lobby.seeding import initialise
 from lobby.views import EventView
@@ -238,6 +238,8 @@ def register(add: Add) -> None:
     )
     p.add_argument("--speed", type=float, default=1.0, help="how fast the simulated branch acts")
     p.add_argument("--headless", action="store_true", help="no windows, even with a display")
+    p.add_argument("--no-web", action="store_true", help="do not start lobby web")
+    p.add_argument("--web-port", type=int, metavar="P", help="lobby web's port (default 8080)")
     p.add_argument(
         "--history-days",
         type=int,

@@ -14,11 +14,13 @@ from lobby.engine.common import (
     ticket_view,
     waiting_candidates,
 )
+from lobby.engine.missed import recall_missed
 from lobby.errors import InvalidInput, NothingToCall
 from lobby.models import Counter, Event, Ticket, WorkProfileEntry
 from lobby.routing import Candidate, RoutingPolicy, choose_next
 from lobby.states import Action, TicketState
 from lobby.views import TicketView
+from lobby.vocabulary import EventKind
 
 MAX_CLAIM_ATTEMPTS = 20
 STREAK_WINDOW = 10
@@ -91,6 +93,8 @@ def call_ticket(uow: UnitOfWork, counter_number: int, number: str) -> TicketView
     _require_open_for_calls(counter)
     require_free(uow, counter)
     ticket = ticket_by_number(uow, number)
+    if ticket.state == TicketState.NO_SHOW.value:  # back from the missed list
+        return recall_missed(uow, counter_number, number)
     if ticket.target_counter_id not in (None, counter.id):
         raise InvalidInput(f"ticket {ticket.number} was transferred to another counter")
     return _call(uow, ticket, counter, "called by number", "指定叫号", priority=False)
@@ -155,7 +159,7 @@ def _recent_calls_priority(uow: UnitOfWork, counter: Counter) -> list[bool]:
     """For the counter's latest calls, newest first, whether each was a priority call."""
     payloads = uow.session.scalars(
         select(Event.payload)
-        .where(Event.counter_id == counter.id, Event.kind == Action.CALL.value)
+        .where(Event.counter_id == counter.id, Event.kind == EventKind.CALLED)
         .order_by(Event.id.desc())
         .limit(STREAK_WINDOW)
     )

@@ -26,6 +26,7 @@ from lobby.models import Rating, Visit
 from lobby.phone import normalize_phone
 from lobby.states import TicketState
 from lobby.views import VisitView, masked
+from lobby.vocabulary import EventKind
 
 __all__ = [
     "COMPLAINT_CATEGORIES",
@@ -61,6 +62,7 @@ def visit_view(session: Session, visit: Visit) -> VisitView:
         confirmed_by=visit.confirmed_by,
         tickets=tuple(ticket_view(t) for t in visit.tickets),
         rating=rating,
+        created_at=visit.created_at,
     )
 
 
@@ -91,7 +93,7 @@ def confirm_details(
         visit.documents_checked = changes["documents"] = list(documents)
     visit.confirmed_at, visit.confirmed_by = uow.now, uow.actor
     uow.record(
-        "details_confirmed",
+        EventKind.DETAILS_CONFIRMED,
         ticket_id=ticket.id,
         counter_id=ticket.counter_id,
         payload={"number": ticket.number, "changes": changes},
@@ -121,7 +123,7 @@ def rate_visit(uow: UnitOfWork, number: str, score: int, comment: str = "") -> N
         )
     )
     uow.record(
-        "visit_rated",
+        EventKind.VISIT_RATED,
         ticket_id=ticket.id,
         counter_id=ticket.counter_id,
         payload={"number": ticket.number, "score": score},

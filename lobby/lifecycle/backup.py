@@ -26,9 +26,10 @@ from lobby.lifecycle import logical, pgtools
 from lobby.lifecycle.files import BackupName, write_checksum
 from lobby.models import Branch
 from lobby.schema import current_revision
+from lobby.vocabulary import EventKind
 
-BACKUP_MADE = "backup_made"
-BACKUP_FAILED = "backup_failed"
+BACKUP_MADE = EventKind.BACKUP_MADE
+BACKUP_FAILED = EventKind.BACKUP_FAILED
 
 
 class BackupFailed(LobbyError):

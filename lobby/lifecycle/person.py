@@ -18,9 +18,10 @@ from lobby.lifecycle.erasure import Erased, erase
 from lobby.manager_auth import require_manager
 from lobby.models import Appointment, Complaint, Rating, Ticket, Visit
 from lobby.phone import normalize_phone
+from lobby.vocabulary import EventKind
 
-EXPORTED = "person_exported"
-ERASED = "person_erased"
+EXPORTED = EventKind.PERSON_EXPORTED
+ERASED = EventKind.PERSON_ERASED
 
 
 def _selects(phone: str) -> tuple[Select[Any], Select[Any], Select[Any]]:

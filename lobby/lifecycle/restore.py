@@ -36,8 +36,9 @@ from lobby.lifecycle.integrity import database_problems
 from lobby.lifecycle.presence import connected_apps, terminate_apps
 from lobby.migrate import upgrade
 from lobby.schema import HEAD, SCHEMA_REVISIONS, current_revision
+from lobby.vocabulary import EventKind
 
-RESTORED = "restored"
+RESTORED = EventKind.RESTORED
 
 
 class RestoreRefused(LobbyError):

@@ -22,8 +22,9 @@ from lobby.lifecycle.erasure import Erased, erase
 from lobby.models import Appointment, Branch, Complaint, Ticket, Visit
 from lobby.reports import RESOLVED_STATUSES
 from lobby.states import TicketState
+from lobby.vocabulary import EventKind
 
-PURGED = "personal_data_purged"
+PURGED = EventKind.PERSONAL_DATA_PURGED
 
 
 def retention_of(branch: Branch) -> RetentionConfig:
@@ -74,7 +75,7 @@ def purge_expired(
 
 
 def purge(uow: UnitOfWork, last_closed: date | None = None) -> Erased:
-    """:func:`purge_expired` in a unit of work, journalled with the counts.
+    """:func:`purge_expired` in a unit of work, journalled with the counts (zeros too).
 
     Args:
         uow: The unit of work.
@@ -82,8 +83,7 @@ def purge(uow: UnitOfWork, last_closed: date | None = None) -> Erased:
     """
     through = last_closed or uow.today - timedelta(days=1)
     done = purge_expired(uow.session, uow.branch, through)
-    if done.total:
-        payload: dict[str, Any] = {"through": through.isoformat(), **done.to_json()}
-        payload.pop("dry_run")
-        uow.record(PURGED, payload=payload)
+    payload: dict[str, Any] = {"through": through.isoformat(), **done.to_json()}
+    payload.pop("dry_run")
+    uow.record(PURGED, payload=payload)
     return done

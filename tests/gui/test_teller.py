@@ -39,7 +39,8 @@ def test_full_serve_flow_with_rating(open_console, db: Database, clock: ManualCl
     assert console.number == elderly
     assert "elderly priority, waited 6 min" in console.window.console.reason.text()
     triage = console.window.console.triage.text()
-    assert "needs a chair" in triage
+    assert "needs a chair" in console.window.console.current.greeter_note.text()
+    assert "迎宾 Greeter" in triage
     assert "✔ 身份证 ID card" in triage
     console.press("start")
     console.press("finish")

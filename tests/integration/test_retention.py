@@ -123,7 +123,7 @@ def test_purge_erases_exactly_what_the_retention_says(db: Database, clock: Manua
     with db.read() as session:
         journal = events_after(session, 0, limit=10_000)
     assert journal[: len(journal_before)] == journal_before
-    assert [e.kind for e in journal[len(journal_before) :]] == [PURGED] * 3
+    assert [e.kind for e in journal[len(journal_before) :]] == [PURGED] * 7
     assert all(set(e.payload) <= {"through", "visits", "tickets", "ratings", "appointments",
                                   "complaints", "complaint_notes"}
                for e in journal[len(journal_before):])  # fmt: skip

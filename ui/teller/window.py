@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
-from sqlalchemy import select
 
-from lobby.counter_view import CounterOverview
 from lobby.db import Database
-from lobby.models import Counter
+from lobby.queries.branch import counter_choices
+from lobby.queries.counter_view import CounterOverview
 from lobby.staff import StaffView
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
@@ -37,7 +36,7 @@ class TellerWindow(QMainWindow):
         self.dialog: QDialog | None = None
         self._staff_name = ""
         self.sign_in = SignInPage(counters, preset_counter)
-        self.console = ConsolePage()
+        self.console = ConsolePage(controller.now)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.sign_in)
         self.pages.addWidget(self.console)
@@ -48,10 +47,13 @@ class TellerWindow(QMainWindow):
         controller.overview_changed.connect(self._overview)
         controller.notice.connect(self._notice)
         controller.finished_ticket.connect(self._ask_rating)
-        runner.busy_changed.connect(self._busy)
+        controller.busy_changed.connect(self._busy)
+        controller.missed.connect(self.console.offer_undo)
         self.console.action.connect(self._action)
         self.console.call_specific.connect(controller.call_specific)
         self.console.resume.connect(controller.resume)
+        self.console.recall_missed.connect(controller.recall_missed)
+        self.console.undo_no_show.connect(controller.undo_no_show)
 
     def _signed_in(self, staff: StaffView) -> None:
         self._staff_name = f"{staff.name} ({staff.code})"
@@ -123,10 +125,7 @@ def bootstrap(
         The window, its live feed (started) and its task runner.
     """
     with db.read() as session:
-        counters = [
-            (c.number, f"{c.name_zh} {c.name_en}")
-            for c in session.scalars(select(Counter).where(Counter.active).order_by(Counter.number))
-        ]
+        counters = counter_choices(session)
     runner = TaskRunner()
     controller = TellerController(db, runner)
     window = TellerWindow(controller, runner, counters, counter)

@@ -10,10 +10,10 @@ ticket is untouched and can be printed again.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lobby.cli.context import CliContext
+from lobby.cli.plugins import Add
 from lobby.engine.common import ticket_by_number, ticket_view
 from lobby.errors import ConfigError, InvalidInput, LobbyError
 from lobby.models import Branch
@@ -22,10 +22,19 @@ from lobby.ticket_print import printable_ticket
 if TYPE_CHECKING:
     from devices.printer import TicketPrinter
 
-Add = Callable[
-    [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
-]
+#: What the handlers import when they run (printer libraries); the CLI names the extra if absent.
+LIBRARIES = ("escpos", "usb", "serial", "qrcode", "PIL")
 
+#: ``lobby print --status`` in words (``devices.printer.PrinterState``).
+STATUS_WORDS = {
+    "ready": "打印机正常 / ready",
+    "paper_near_end": "打印纸将用完 / paper near its end",
+    "unknown": "打印机状态未知 / status unknown",
+    "cover_open": "打印机盖未关 / cover open",
+    "offline": "打印机离线 / offline",
+    "paper_out": "打印机缺纸 / paper out",
+    "unreachable": "无法连接打印机 / unreachable",
+}
 #: Shown on a test page printed before the branch is set up.
 UNSET_BRANCH = ("Lobby 排队叫号系统", "Lobby queue system")
 
@@ -40,10 +49,9 @@ def print_command(args: argparse.Namespace, ctx: CliContext) -> None:
     try:
         if args.status:
             status = printer.status()
-            online = {True: "online", False: "offline", None: "unknown"}[status.online]
             ctx.emit(
                 {"printer": uri, **status.to_json()},
-                f"{uri}: {online}, paper {status.paper or 'unknown'}"
+                f"{uri}: {STATUS_WORDS.get(status.state, status.state)}"
                 + (f" ({status.detail})" if status.detail else ""),
             )
         elif args.test:
@@ -55,7 +63,8 @@ def print_command(args: argparse.Namespace, ctx: CliContext) -> None:
             # printer must never hold the database.
             with ctx.unit_of_work() as uow:
                 view = ticket_view(ticket_by_number(uow, args.number, lock=False))
-                ticket = printable_ticket(uow.session, view.id, view.code)
+                base = ctx.settings.web_base_url
+                ticket = printable_ticket(uow.session, view.id, view.code, base)
             printer.print_ticket(ticket)
             ctx.emit(
                 {"printed": view.number, "state": view.state, "printer": uri},
@@ -72,10 +81,21 @@ def print_issued(ctx: CliContext, uri: str, number: str) -> None:
     try:
         with ctx.unit_of_work() as uow:
             view = ticket_view(ticket_by_number(uow, number, lock=False))
-            ticket = printable_ticket(uow.session, view.id, view.code)
+            ticket = printable_ticket(uow.session, view.id, view.code, ctx.settings.web_base_url)
         printer.print_ticket(ticket)
     finally:
         printer.close()
+
+
+def check_printer_uri(uri: str) -> None:
+    """Refuse (exit 2) an address that names no printer; nothing is connected.
+
+    Raises:
+        BadPrinterUri: The address is not understood.
+    """
+    from devices.printer.uri import parse_printer_uri  # no device library needed
+
+    parse_printer_uri(uri)
 
 
 def _open(uri: str, paper_width_mm: int, ctx: CliContext) -> TicketPrinter:

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lobby.cli.context import CliContext
+from lobby.cli.plugins import Add
 from lobby.errors import InvalidInput
 
-Add = Callable[
-    [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
-]
+#: What the handlers import when they run (Qt); the CLI names the extra if absent.
+LIBRARIES = ("PySide6", "shiboken6")
 APPS = ("teller", "display", "greeter", "manager")
 
 
@@ -60,9 +60,15 @@ def manager(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def shots(args: argparse.Namespace, ctx: CliContext) -> None:
     """Render an app's screens to PNG files with sample data."""
-    from ui.shots import render
+    if args.app == "web":
+        from lobby.web.shots import render as render_web
 
-    for path in render(args.app, args.out):
+        paths = render_web(args.out)
+    else:
+        from ui.shots import render
+
+        paths = render(args.app, args.out)
+    for path in paths:
         ctx.emit({"file": str(path)}, str(path))
 
 
@@ -100,5 +106,5 @@ def register(add: Add) -> None:
     p = add("manager", _present("manager", manager), "start the branch manager's app")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
     p = add("shots", shots, "render an app's screens to PNG")
-    p.add_argument("app", choices=APPS)
+    p.add_argument("app", choices=(*APPS, "web"))
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
