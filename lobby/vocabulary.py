@@ -38,6 +38,9 @@ class EventKind(StrEnum):
     COUNTER_BREAK = "counter_break"
     COUNTER_CLOSED = "counter_closed"
     DAY_CLOSED = "day_closed"
+    # the customer's rating pad at a counter
+    RATING_PAD_ONLINE = "rating_pad_online"
+    RATING_PAD_OFFLINE = "rating_pad_offline"
     # the branch's configuration
     CONFIG_LOADED = "config_loaded"
     CONFIG_CHANGED = "config_changed"
@@ -92,6 +95,9 @@ QUEUE_CHANGES = frozenset({K.ISSUED, K.DAY_CLOSED}) | TICKET_MOVES
 #: A counter opened, went on a break or closed (which changes who can serve a queue).
 COUNTER_CHANGES = frozenset({K.COUNTER_OPEN, K.COUNTER_BREAK, K.COUNTER_CLOSED})
 
+#: A counter's rating pad started or stopped (the console leaves ratings to it, or not).
+DEVICE_CHANGES = frozenset({K.RATING_PAD_ONLINE, K.RATING_PAD_OFFLINE})
+
 #: The branch's configuration changed (services, counters, profiles, notices, policy).
 CONFIG_CHANGES = frozenset({K.CONFIG_LOADED, K.CONFIG_CHANGED, K.PROFILE_CHANGED})
 
@@ -120,6 +126,7 @@ CALLS = frozenset({K.CALLED, K.RECALLED, K.RESUMED, K.MISSED_RECALLED})
 GROUPS: dict[str, frozenset[EventKind]] = {
     "queue": QUEUE_CHANGES,
     "counter": COUNTER_CHANGES,
+    "device": DEVICE_CHANGES,
     "config": CONFIG_CHANGES,
     "visit": VISIT_CHANGES,
     "staff": STAFF_CHANGES,

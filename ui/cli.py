@@ -12,7 +12,7 @@ from lobby.errors import InvalidInput
 
 #: What the handlers import when they run (Qt); the CLI names the extra if absent.
 LIBRARIES = ("PySide6", "shiboken6")
-APPS = ("teller", "display", "greeter", "manager")
+APPS = ("teller", "display", "greeter", "manager", "rating-pad")
 
 
 def teller(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -20,6 +20,13 @@ def teller(args: argparse.Namespace, ctx: CliContext) -> None:
     from ui.teller.main import run
 
     run(ctx.database(), args.counter, args.staff)
+
+
+def rating_pad(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Start the customer's rating pad at a counter."""
+    from ui.rating.main import run
+
+    run(ctx.database(), args.counter, args.full_screen)
 
 
 def display(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -92,6 +99,13 @@ def register(add: Add) -> None:
     p = add("teller", _present("teller", teller), "start the teller console")
     p.add_argument("--counter", type=int, metavar="N", help="preselect this counter")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
+    p = add(
+        "rating-pad",
+        _present("rating-pad", rating_pad),
+        "start the customer's rating pad at a counter",
+    )
+    p.add_argument("--counter", type=int, required=True, metavar="N", help="the pad's counter")
+    p.add_argument("--full-screen", action="store_true")
     p = add("display", _present("display", display), "start the hall display")
     p.add_argument("--layout", choices=["board", "counters"], default="board")
     p.add_argument("--voice", choices=["on", "off"], default="on")

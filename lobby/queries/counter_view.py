@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES, ticket_view
 from lobby.engine.missed import MissedTicket, grace_time, missed_tickets
+from lobby.engine.rating_pad import pad_present
 from lobby.engine.visits import visit_view
 from lobby.errors import NotFound
 from lobby.journal import last_event_id
@@ -48,6 +49,7 @@ class CounterOverview:
     missed: tuple[MissedTicket, ...] = ()
     issuer: str = ""
     timezone: str = "UTC"
+    rating_pad: bool = False
     grace_min: int = 15
 
 
@@ -107,6 +109,7 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         grace_min=round(grace.total_seconds() / 60),
         issuer=issuer_text(session, current.visit.created_by) if current else "",
         timezone=timezone,
+        rating_pad=pad_present(session, counter.id),
     )
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from lobby.engine.missed import UNDO_WINDOW
 from lobby.queries.counter_view import CounterOverview
 from ui.teller.current import CurrentCustomer
+from ui.teller.rating_panel import RatingPanel
 from ui.teller.side import SidePanel
 
 # (key, label, shortcut): the order of the action bar.
@@ -79,7 +80,7 @@ class ConsolePage(QWidget):
             button = QPushButton(f"{label}\n[{shortcut}]")
             button.setObjectName(f"action_{key}")
             button.setShortcut(QKeySequence(shortcut))
-            button.setMinimumHeight(84)
+            button.setProperty("role", "action")  # the style sheet keeps these tall
             button.clicked.connect(lambda _=False, k=key: self.action.emit(k))
             self.buttons[key] = button
             bar.addWidget(button)
@@ -101,6 +102,7 @@ class ConsolePage(QWidget):
         self.undo_timer.setSingleShot(True)
         self.undo_timer.setInterval(int(UNDO_WINDOW.total_seconds() * 1000))
         self.undo_timer.timeout.connect(self.withdraw_undo)
+        self.rating = RatingPanel()
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.tick)
@@ -114,6 +116,7 @@ class ConsolePage(QWidget):
         layout.addLayout(middle, 1)
         layout.addLayout(bar)
         layout.addWidget(self.undo_bar)
+        layout.addWidget(self.rating)
         layout.addWidget(self.notice)
 
     def show_overview(self, view: CounterOverview, staff_name: str, now: datetime) -> None:

@@ -10,15 +10,22 @@ from PySide6.QtCore import QObject, Signal
 
 from lobby import engine
 from lobby.db import Database, UnitOfWork
+from lobby.engine.rating_pad import console_rating_actor
 from lobby.errors import LobbyError, NothingToCall
 from lobby.queries.counter_view import CounterOverview, counter_overview
 from lobby.staff import StaffView, sign_in
 from lobby.views import EventView
-from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, QUEUE_CHANGES, VISIT_CHANGES
+from lobby.vocabulary import (
+    CONFIG_CHANGES,
+    COUNTER_CHANGES,
+    DEVICE_CHANGES,
+    QUEUE_CHANGES,
+    VISIT_CHANGES,
+)
 from ui.common.tasks import TaskRunner
 
 #: Journal kinds that change what a console shows.
-SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | VISIT_CHANGES
+SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | VISIT_CHANGES | DEVICE_CHANGES
 
 
 class TellerController(QObject):
@@ -182,8 +189,22 @@ class TellerController(QObject):
         )
 
     def rate(self, number: str, score: int) -> None:
-        """Record the customer's rating."""
-        self._act(lambda uow, n: engine.rate_visit(uow, number, score), "感谢评价 rated")
+        """Record the customer's rating from the console's panel.
+
+        It is journalled as the counter's customer panel, not as the teller (the core
+        refuses a rating from a staff sign-in), and it never marks the console busy.
+        """
+        if self.counter is None:
+            return
+        actor = console_rating_actor(self.counter)
+
+        def work() -> None:
+            with self._db.unit_of_work(actor) as uow:
+                engine.rate_visit(uow, number, score)
+
+        self._runner.run(
+            work, lambda _: self.notice.emit("感谢评价 / thank you for rating", "info"), self._error
+        )
 
     def set_status(self, status: str) -> None:
         """Open the counter, pause it or close it."""

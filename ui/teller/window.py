@@ -12,7 +12,7 @@ from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
 from ui.teller.console import ConsolePage
 from ui.teller.controller import TellerController
-from ui.teller.dialogs import ConfirmDialog, FinishDialog, RatingDialog, TransferDialog
+from ui.teller.dialogs import ConfirmDialog, FinishDialog, TransferDialog
 from ui.teller.sign_in import SignInPage
 
 
@@ -54,6 +54,7 @@ class TellerWindow(QMainWindow):
         self.console.resume.connect(controller.resume)
         self.console.recall_missed.connect(controller.recall_missed)
         self.console.undo_no_show.connect(controller.undo_no_show)
+        self.console.rating.rated.connect(controller.rate)
 
     def _signed_in(self, staff: StaffView) -> None:
         self._staff_name = f"{staff.name} ({staff.code})"
@@ -106,8 +107,10 @@ class TellerWindow(QMainWindow):
                 simple[key]()
 
     def _ask_rating(self, number: str) -> None:
-        rating = RatingDialog(number, self)
-        self._open(rating, lambda: self.controller.rate(number, rating.score))
+        view = self.controller.overview
+        if view is not None and view.rating_pad:
+            return  # the pad at the counter asks the customer
+        self.console.rating.ask(number)
 
     def _open(self, dialog: QDialog, on_accept: object) -> None:
         self.dialog = dialog
