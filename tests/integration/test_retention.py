@@ -38,8 +38,9 @@ def _day_of_visits(db: Database, clock: ManualClock) -> dict[str, str]:
         engine.call_next(uow, 1)
     with db.unit_of_work("T01") as uow:
         engine.finish(uow, 1, served.number, outcome="follow_up", follow_up="card in 7 days")
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work("pad-1") as uow:
         engine.rate_visit(uow, served.number, 4, "quick and kind")
+    with db.unit_of_work("G01") as uow:
         closed = engine.file_complaint(
             uow, category="waiting", description="waited long", contact=PHONE,
             ticket_number=served.number,
