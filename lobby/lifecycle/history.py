@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lobby.db import Database
 from lobby.lifecycle.backup import BACKUP_FAILED, BACKUP_MADE
@@ -65,16 +66,20 @@ class BackupStatus:
 
 def backup_status(db: Database, directory: Path | None = None) -> BackupStatus:
     """The last backup by the journal, or by the files in ``directory`` when newer."""
-    now = db.clock.now()
     with db.read() as session:
-        made = session.execute(
-            select(Event.id, Event.payload).where(Event.kind == BACKUP_MADE)
-            .order_by(Event.id.desc()).limit(1)
-        ).first()  # fmt: skip
-        failed = session.execute(
-            select(Event.id, Event.at, Event.payload).where(Event.kind == BACKUP_FAILED)
-            .order_by(Event.id.desc()).limit(1)
-        ).first()  # fmt: skip
+        return read_backup_status(session, db.clock.now(), directory)
+
+
+def read_backup_status(session: Session, now: datetime, directory: Path | None) -> BackupStatus:
+    """:func:`backup_status` in a read session the caller holds (the apps' readers)."""
+    made = session.execute(
+        select(Event.id, Event.payload).where(Event.kind == BACKUP_MADE)
+        .order_by(Event.id.desc()).limit(1)
+    ).first()  # fmt: skip
+    failed = session.execute(
+        select(Event.id, Event.at, Event.payload).where(Event.kind == BACKUP_FAILED)
+        .order_by(Event.id.desc()).limit(1)
+    ).first()  # fmt: skip
     last_at = size = file = None
     if made is not None:
         last_at = datetime.fromisoformat(made.payload["taken_at"])

@@ -35,9 +35,11 @@ def bootstrap(
 def run(db: Database, announcer: CallAnnouncer | None, layout: str, full_screen: bool) -> int:
     """Show the display and run the event loop."""
     from ui.common.app import make_app
+    from ui.common.health import check_at_start
 
     app = make_app()
     window, _model, feed, runner = bootstrap(db, announcer, layout=layout)
+    check_at_start(window, db)
     if full_screen:
         window.showFullScreen()
     else:

@@ -113,6 +113,7 @@ def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staf
     """
     from devices.printer import open_printer
     from ui.common.app import make_app
+    from ui.common.health import check_at_start
 
     printer = open_printer(  # a bad address fails here, before any window opens
         printer_uri,
@@ -123,6 +124,7 @@ def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staf
     greeter = bootstrap(
         db, printer, staff=staff, options=GreeterOptions(web_base_url=settings.web_base_url)
     )
+    check_at_start(greeter.window, db, settings)
     if kiosk:
         greeter.window.showFullScreen()
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -21,6 +22,7 @@ from lobby.audit import AuditPage, AuditQuery, event_kinds, search_journal
 from lobby.clock import zone
 from lobby.complaints import ComplaintQuery, ComplaintView, follow_up, list_complaints
 from lobby.db import Database
+from lobby.lifecycle.history import BackupStatus, read_backup_status
 from lobby.queries.branch import branch_heading
 from lobby.queries.floor import FloorView, floor_view
 from lobby.reports import Report, build_report
@@ -52,8 +54,11 @@ class ManagerWindow(QMainWindow):
         today: date,
         timezone: str,
         service_names: dict[str, str],
+        backup_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self.backup_dir = backup_dir
+        self.timezone = timezone
         self.setWindowTitle("Lobby 网点经理 Branch manager")
         self.controller = controller
         self.sign_in = SignInPage(branch)
@@ -80,8 +85,11 @@ class ManagerWindow(QMainWindow):
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
+        self.backup = QLabel()
+        self.backup.setObjectName("backupStatus")
         top = QHBoxLayout()
         top.addWidget(QLabel(branch, objectName="header"), 1)  # type: ignore[call-overload]
+        top.addWidget(self.backup)
         top.addWidget(self.who)
         main = QWidget()
         column = QVBoxLayout(main)
@@ -148,6 +156,25 @@ class ManagerWindow(QMainWindow):
             return
         now = self.controller.now()
         self.controller.read(lambda s: floor_view(s, now), self._floor, latest="floor")
+        folder = self.backup_dir
+        self.controller.read(
+            lambda s: read_backup_status(s, now, folder), self.show_backup, latest="backup"
+        )
+
+    def show_backup(self, status: BackupStatus) -> None:
+        """The last backup's time and size, or a warning (older than a day, or failed)."""
+        warning = status.warning
+        if warning is None and status.last_at is not None:
+            local = status.last_at.astimezone(zone(self.timezone))
+            size = (status.size or 0) / 1e6
+            self.backup.setText(f"备份 Last backup {local:%m-%d %H:%M}, {size:.1f} MB")
+            self.backup.setProperty("level", "")
+        else:
+            self.backup.setText(f"⚠ 备份 Backup: {warning}")
+            self.backup.setProperty("level", "alert")
+        self.backup.setToolTip(status.file or "")
+        self.backup.style().unpolish(self.backup)
+        self.backup.style().polish(self.backup)
 
     def _floor(self, floor: FloorView) -> None:
         self.live.show_floor(floor)
@@ -224,15 +251,23 @@ class ManagerWindow(QMainWindow):
         )
 
 
-def bootstrap(db: Database) -> tuple[ManagerWindow, LiveFeed, TaskRunner]:
-    """Build the manager app on ``db``: runner, controller, feed and window."""
+def bootstrap(
+    db: Database, backup_dir: Path | None = None
+) -> tuple[ManagerWindow, LiveFeed, TaskRunner]:
+    """Build the manager app on ``db``: runner, controller, feed and window.
+
+    Args:
+        db: The branch's database.
+        backup_dir: This machine's backup folder, for the last-backup display.
+    """
     with db.read() as session:
         heading = branch_heading(session, db.clock.now())
     runner = TaskRunner()
     controller = ManagerController(db, runner)
     window = ManagerWindow(
-        controller, heading.title, heading.today, heading.timezone, heading.service_names
-    )
+        controller, heading.title, heading.today, heading.timezone, heading.service_names,
+        backup_dir,
+    )  # fmt: skip
     feed = LiveFeed(db, after_id=None)
     feed.events.connect(controller.on_events)
     feed.start()

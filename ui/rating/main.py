@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lobby.db import Database
 from ui.common.app import make_app
+from ui.common.health import check_at_start
 from ui.rating.window import bootstrap
 
 
@@ -11,6 +12,7 @@ def run(db: Database, counter: int, full_screen: bool = False) -> int:
     """Show the rating pad of ``counter`` on ``db`` and run the event loop."""
     app = make_app()
     window, feed, runner = bootstrap(db, counter)
+    check_at_start(window, db)
     window.resize(1280, 800)
     if full_screen:
         window.showFullScreen()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lobby.db import Database
 from ui.common.app import make_app
+from ui.common.health import check_at_start
 from ui.teller.window import bootstrap
 
 
@@ -14,6 +15,7 @@ def run(db: Database, counter: int | None, staff: str | None = None) -> int:
     if staff:
         window.sign_in.staff.setText(staff)
         window.sign_in.pin.setFocus()
+    check_at_start(window, db)
     window.resize(1366, 768)
     window.show()
     try:
