@@ -27,6 +27,10 @@ class CounterBusy(LobbyError):
     """The counter already holds an open (called or serving) ticket."""
 
 
+class CounterOccupied(LobbyError):
+    """Another teller is signed in at the counter (a manager's PIN can take it over)."""
+
+
 class NothingToCall(LobbyError):
     """No ticket is waiting that this counter may serve."""
 

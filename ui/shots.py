@@ -142,12 +142,36 @@ def _teller(out: Path) -> list[Path]:
             settle(lambda: not runner.busy and window.console.rating.isVisible())
             files.append(_grab(window, out / "teller-rating-panel.png"))
             window.console.rating.withdraw()
+            window.controller.set_status("break", "lunch")
+            settle(lambda: not runner.busy)
+            files.append(_grab(window, out / "teller-break.png"))
+            occupied = _occupied_sign_in(db, out)
+            files.append(occupied)
         finally:
             window.close()
             feed.stop()
             runner.wait()
         files += _receiving_teller(db, out)
     return files
+
+
+def _occupied_sign_in(db: Database, out: Path) -> Path:
+    """A second teller at counter 1: refused with the holder's name, takeover offered."""
+    from ui.teller.window import bootstrap
+
+    window, feed, runner = bootstrap(db, 1)
+    try:
+        window.resize(*TELLER_SIZES[0])
+        window.show()
+        window.sign_in.staff.setText("T02")
+        window.sign_in.pin.setText("2222")
+        window.sign_in.button.click()
+        settle(lambda: not runner.busy and window.sign_in.takeover.isVisible())
+        return _grab(window, out / "teller-signin-occupied-1366x768.png")
+    finally:
+        window.close()
+        feed.stop()
+        runner.wait()
 
 
 def _receiving_teller(db: Database, out: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES, ticket_view
 from lobby.engine.missed import MissedTicket, grace_time, missed_tickets
+from lobby.engine.occupancy import CounterBreak, Holder, TellerDay, breaks, holder_of, teller_day
 from lobby.engine.rating_pad import pad_present
 from lobby.engine.visits import visit_view
 from lobby.errors import NotFound
@@ -50,6 +51,10 @@ class CounterOverview:
     issuer: str = ""
     timezone: str = "UTC"
     rating_pad: bool = False
+    holder: Holder | None = None
+    teller_day: TellerDay | None = None
+    on_break: CounterBreak | None = None
+    idle_sign_out_min: float = 20.0
     grace_min: int = 15
 
 
@@ -66,6 +71,7 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
     branch = session.get_one(Branch, 1)
     timezone = branch.timezone
     grace = grace_time(branch.policy)
+    holder = holder_of(session, counter.id)
     today = business_day(now, timezone)
     current = session.scalar(
         select(Ticket).where(Ticket.counter_id == counter.id, Ticket.state.in_(OPEN_STATES))
@@ -110,6 +116,10 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         issuer=issuer_text(session, current.visit.created_by) if current else "",
         timezone=timezone,
         rating_pad=pad_present(session, counter.id),
+        holder=holder,
+        teller_day=teller_day(session, holder.code, today) if holder else None,
+        on_break=breaks(session).get(counter.id) if counter.status == "break" else None,
+        idle_sign_out_min=float((branch.policy or {}).get("idle_sign_out_min", 20.0)),
     )
 
 
