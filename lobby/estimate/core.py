@@ -25,6 +25,7 @@ import math
 import random
 from collections.abc import Iterable
 
+from lobby.estimate.calibration import Band
 from lobby.estimate.replay import PROBE_BASE, Call, replay
 from lobby.estimate.snapshot import Prediction, QueueSnapshot, ServiceRates, WaitEstimate
 from lobby.routing import Candidate
@@ -36,7 +37,12 @@ MIN_SPREAD_MIN = 0.6
 #: z of the 10 % and 90 % points of a normal distribution.
 Z80 = 1.2815515655446004
 #: Random replays for a ticket that waits as tier-2 work.
-MONTE_CARLO_RUNS = 24
+MONTE_CARLO_RUNS = 12
+#: A rough estimate's range reaches at least this share of the expected wait down ...
+ROUGH_LOW = 0.5
+#: ... and this many times it up, and at least this many minutes above it.
+ROUGH_HIGH = 2.0
+ROUGH_SPREAD_MIN = 5.0
 
 
 def predict(
@@ -106,8 +112,8 @@ def _from_runs(
     if math.isinf(median):
         return _estimate(snapshot, ticket, average)
     low, high = _quantile(ordered, 0.1), _quantile(ordered, 0.9)
-    high_min = math.ceil(high) if math.isfinite(high) else math.ceil(median * 3)
-    return WaitEstimate(ahead, max(0, math.floor(low)), max(1, high_min), max(0.0, median))
+    high = high if math.isfinite(high) else median * 3
+    return _calibrated(snapshot, ticket, ahead, max(0.0, median), low, high)
 
 
 def _quantile(ordered: list[float], share: float) -> float:
@@ -132,18 +138,51 @@ def _estimate(snapshot: QueueSnapshot, ticket: Candidate, call: Call | None) -> 
         ahead = _fifo_ahead(snapshot, ticket)
         counters = sum(1 for c in snapshot.counters if ticket.service_id in c.tiers)
         expected = (ahead + 1) * rates.mean_service_min / max(1, counters)
-        return WaitEstimate(ahead, math.floor(expected * 0.5), math.ceil(expected * 2.0), expected)
+        return _calibrated(
+            snapshot, ticket, ahead, expected, expected * 0.5, expected * 2.0, rough=True
+        )
     expected = max(0.0, (call.at - snapshot.now).total_seconds() / 60)
-    if expected == 0.0:
-        return WaitEstimate(call.ahead, 0, 0, 0.0)
-    low, high = wait_range(expected, call.ahead + 1, rates.cv)
-    return WaitEstimate(call.ahead, low, high, expected)
+    if expected == 0.0:  # a free counter calls it at once
+        return WaitEstimate(call.ahead, 0, 0, 0.0, model_min=0.0)
+    low, high = model_range(expected, call.ahead + 1, rates.cv)
+    return _calibrated(snapshot, ticket, call.ahead, expected, low, high)
+
+
+def _calibrated(
+    snapshot: QueueSnapshot,
+    ticket: Candidate,
+    ahead: int,
+    expected: float,
+    low: float,
+    high: float,
+    *,
+    rough: bool = False,
+) -> WaitEstimate:
+    """The model's estimate and range, set by the branch's recent errors, in whole minutes."""
+    rates = snapshot.services.get(ticket.service_id)
+    rough = rough or rates is None or rates.finished_today == 0
+    if snapshot.calibration is None:
+        band = Band(expected, low, high, rough=True)
+    else:
+        band = snapshot.calibration.band(ticket.service_id, expected, low, high)
+    corrected, low, high = band.expected_min, band.low_min, band.high_min
+    if rough or band.rough:  # too little to go on: say so, and keep the range wide
+        low = min(low, corrected * ROUGH_LOW)
+        high = max(high, corrected * ROUGH_HIGH, corrected + ROUGH_SPREAD_MIN)
+    return WaitEstimate(
+        ahead,
+        max(0, math.floor(low)),
+        max(1, math.ceil(high)),
+        max(0.0, corrected),
+        rough=rough or band.rough,
+        model_min=expected,
+    )
 
 
 def wait_range(
     expected_min: float, completions: int, cv: float = 1.0, model_error: float = MODEL_ERROR
 ) -> tuple[int, int]:
-    """The 10 %..90 % range around ``expected_min`` (whole minutes).
+    """The model's own 10 %..90 % range around ``expected_min`` (whole minutes).
 
     Args:
         expected_min: The expected wait.
@@ -153,10 +192,22 @@ def wait_range(
     """
     if expected_min <= 0:
         return 0, 0
+    low, high = model_range(expected_min, completions, cv, model_error)
+    return max(0, math.floor(low)), max(1, math.ceil(high))
+
+
+def model_range(
+    expected_min: float, completions: int, cv: float = 1.0, model_error: float = MODEL_ERROR
+) -> tuple[float, float]:
+    """The model's own 10 % and 90 % points around ``expected_min`` (minutes, not rounded).
+
+    The wait is taken as a sum of ``completions`` service completions (relative spread
+    ``cv / sqrt(completions)``) plus a share of model error, gamma distributed.
+    """
     relative = math.sqrt(cv**2 / max(1, completions) + model_error**2)
     relative = max(relative, MIN_SPREAD_MIN / expected_min / Z80)
     low, high = (_gamma_point(expected_min, relative, z) for z in (-Z80, Z80))
-    return max(0, math.floor(low)), max(1, math.ceil(high))
+    return low, high
 
 
 def _gamma_point(mean: float, relative_sd: float, z: float) -> float:

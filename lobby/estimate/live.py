@@ -8,6 +8,7 @@ itself runs in memory. Times are aware UTC datetimes as the models return them.
 
 from __future__ import annotations
 
+from collections import Counter as Tally
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -228,20 +229,21 @@ def _service_rates(
         if begun is None or ended is None or len(durations[service_id]) >= RECENT_SERVICES:
             continue
         durations[service_id].append(max(0.0, (ended - begun).total_seconds() / 60))
-    arrivals: dict[int, list[bool]] = defaultdict(list)
+    arrivals: dict[int, list[str]] = defaultdict(list)
     since = now - timedelta(minutes=ARRIVAL_WINDOW_MIN)
     for service_id, category, hop in session.execute(
         select(Ticket.service_id, Ticket.category, Ticket.hop).where(
             Ticket.business_day == today, Ticket.queued_at > since, Ticket.queued_at <= now
         )
     ):
-        arrivals[service_id].append(category != "regular" or hop > 0)
+        arrivals[service_id].append("transfer" if hop > 0 else category)
     return {
         service_id: service_rates(
             service.mean_service_min,
             durations.get(service_id, ()),
             arrivals=len(arrivals.get(service_id, ())),
-            priority_arrivals=sum(arrivals.get(service_id, ())),
+            priority_arrivals=sum(1 for c in arrivals.get(service_id, ()) if c != "regular"),
+            categories=Tally(c for c in arrivals.get(service_id, ()) if c != "regular"),
             window_min=ARRIVAL_WINDOW_MIN,
             expected_per_min=expected.get(service_id, (0.0, ()))[1],
             expected_recent_per_min=expected.get(service_id, (0.0, ()))[0],
