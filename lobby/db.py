@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput
 from lobby.models import Branch, Event
+from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
 NOTIFY_CHANNEL = "lobby_events"
@@ -93,7 +94,7 @@ def _install_sqlite_pragmas(engine: Engine, synchronous: str, busy_timeout_ms: i
 class PendingEvent:
     """A journal entry recorded during a unit of work, written when it commits."""
 
-    kind: str
+    kind: EventKind
     ticket_id: int | None
     counter_id: int | None
     payload: dict[str, Any]
@@ -122,7 +123,7 @@ class UnitOfWork:
 
     def record(
         self,
-        kind: str,
+        kind: EventKind,
         *,
         ticket_id: int | None = None,
         counter_id: int | None = None,
@@ -202,7 +203,7 @@ class Database:
         rows = [
             {
                 "at": uow.now,
-                "kind": p.kind,
+                "kind": str(p.kind),
                 "ticket_id": p.ticket_id,
                 "counter_id": p.counter_id,
                 "actor": uow.actor,

@@ -11,6 +11,7 @@ from lobby.db import Database
 from lobby.errors import AuthenticationFailed
 from lobby.models import Staff
 from lobby.security import verify_pin
+from lobby.vocabulary import EventKind
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
@@ -48,7 +49,9 @@ def sign_in(db: Database, code: str, pin: str, role: str, *, device: str) -> Sta
             select(Staff).where(Staff.code == code.strip().upper(), Staff.active).with_for_update()
         )
         if member is None:
-            uow.record("sign_in_failed", payload={"staff": code.strip()[:32], "why": "unknown"})
+            uow.record(
+                EventKind.SIGN_IN_FAILED, payload={"staff": code.strip()[:32], "why": "unknown"}
+            )
         elif member.locked_until is not None and member.locked_until > uow.now:
             minutes = max(1, round((member.locked_until - uow.now).total_seconds() / 60))
             refusal = f"account {member.code} is locked for {minutes} more min"
@@ -57,14 +60,14 @@ def sign_in(db: Database, code: str, pin: str, role: str, *, device: str) -> Sta
             if member.failed_attempts >= MAX_FAILURES:
                 member.locked_until, member.failed_attempts = uow.now + LOCKOUT, 0
                 refusal = f"too many wrong PINs: account {member.code} is locked for 5 min"
-                uow.record("staff_locked", payload={"staff": member.code})
+                uow.record(EventKind.STAFF_LOCKED, payload={"staff": member.code})
             else:
-                uow.record("sign_in_failed", payload={"staff": member.code, "why": "pin"})
+                uow.record(EventKind.SIGN_IN_FAILED, payload={"staff": member.code, "why": "pin"})
         elif member.role not in (role, "manager"):
             refusal = f"{member.code} is a {member.role}, not a {role}"
         else:
             member.failed_attempts, member.locked_until = 0, None
-            uow.record("signed_in", payload={"staff": member.code, "role": role})
+            uow.record(EventKind.SIGNED_IN, payload={"staff": member.code, "role": role})
             view = StaffView(member.code, member.name, member.role)
     if view is None:
         raise AuthenticationFailed(refusal)
