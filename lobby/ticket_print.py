@@ -30,6 +30,7 @@ class PrintableTicket:
     issued_local: datetime
     documents: tuple[tuple[str, str], ...]
     code: str
+    wait_rough: bool = False
     notice_zh: str = NOTICE_ZH
     notice_en: str = NOTICE_EN
 
@@ -55,6 +56,7 @@ def printable_ticket(session: Session, ticket_id: int, code: str) -> PrintableTi
         ahead=wait.ahead,
         wait_low_min=wait.low_min,
         wait_high_min=wait.high_min,
+        wait_rough=wait.rough,
         issued_local=ticket.issued_at.astimezone(zone(branch.timezone)),
         documents=tuple((d["zh"], d["en"]) for d in service.documents),
         code=code,

@@ -141,6 +141,10 @@ class Calibration:
             twin._services[key].values.extend(window.values)
         return twin
 
+    def __len__(self) -> int:
+        """Residuals known over every level."""
+        return sum(len(w.values) for w in self._levels.values())
+
     def count(self, model_min: float) -> int:
         """Residuals known at the level of an estimate of ``model_min`` minutes."""
         window = self._levels.get(level_of(model_min))

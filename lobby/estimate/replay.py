@@ -10,6 +10,7 @@ breaks and reactions are drawn, for Monte Carlo runs.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import random
@@ -110,12 +111,7 @@ class _Stream:
         if not self.shares and rates.priority_share > 0:
             self.shares = [(top_category, rates.priority_share)]
         self.carry: dict[str, float] = {}
-        self.slots = [
-            rate * scale
-            for rate, scale in zip(
-                rates.expected_per_min, pace(rates, len(rates.expected_per_min)), strict=True
-            )
-        ]
+        self.slots = _paced_slots(rates)
         self.tail = self.slots[-1] if self.slots else rates.arrivals_per_min
         self.slot, self.start, self.due_at_start = 0, 0.0, 0.0
         self.due = 0.5 * draws.gap() if draws.rng is None else draws.gap()
@@ -140,6 +136,13 @@ class _Stream:
         self.due += self.draws.gap()
         self.next = self._time_of(self.due)
         return at, self.draws.category(self.shares, self.carry)
+
+
+@functools.lru_cache(maxsize=64)
+def _paced_slots(rates: ServiceRates) -> tuple[float, ...]:
+    """History's expected rates slot by slot, at today's pace (the same for every run)."""
+    scales = pace(rates, len(rates.expected_per_min))
+    return tuple(rate * scale for rate, scale in zip(rates.expected_per_min, scales, strict=True))
 
 
 def pace(rates: ServiceRates, slots: int) -> list[float]:
@@ -183,10 +186,13 @@ class _Future:
             if rates.arrivals_per_min > 0 or any(rates.expected_per_min)
         }
         self.serial = 0
+        self.soonest = min((s.next for s in self.streams.values()), default=math.inf)
 
     def until(self, minutes: float) -> list[Candidate]:
         """The arrivals up to ``minutes`` after now not handed out yet."""
         due: list[Candidate] = []
+        if minutes < self.soonest:
+            return due
         for service_id, stream in self.streams.items():
             while stream.next <= minutes:
                 at, category = stream.pop()
@@ -202,6 +208,7 @@ class _Future:
                         is_transfer=transfer,
                     )
                 )
+        self.soonest = min(s.next for s in self.streams.values())
         return due
 
     def next_for(self, tiers: Mapping[int, int]) -> float | None:

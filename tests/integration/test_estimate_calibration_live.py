@@ -1,0 +1,63 @@
+"""The estimate given at issue is kept on the ticket, and later ranges learn from it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from lobby import engine
+from lobby.db import Database
+from lobby.estimate import estimate_wait, live_snapshot
+from lobby.estimate.calibration import ROUGH_BELOW
+from lobby.models import Ticket
+from lobby.views import TicketView
+from tests.helpers import ManualClock
+
+
+def issue(db: Database) -> TicketView:
+    with db.unit_of_work("G01") as uow:
+        return engine.issue_ticket(uow, "cash")
+
+
+def only_counter_one_open(db: Database) -> None:
+    with db.unit_of_work("M01") as uow:
+        for number in range(2, 9):
+            engine.set_counter_status(uow, number, "closed")
+
+
+def test_the_estimate_at_issue_is_stored_on_the_ticket(db: Database, clock: ManualClock) -> None:
+    only_counter_one_open(db)
+    first, second, third = (issue(db) for _ in range(3))
+    with db.read() as session:
+        stored = dict(session.execute(select(Ticket.id, Ticket.estimate_min)).all())
+        now_third = estimate_wait(session, third.id)
+    assert stored[first.id] is not None
+    assert stored[first.id] >= 0
+    assert stored[first.id] < stored[second.id] < stored[third.id]
+    # nothing issued since: the estimate now is the one given at issue
+    assert now_third.model_min == pytest.approx(stored[third.id], abs=0.01)
+
+
+def test_ranges_learn_from_the_waits_that_followed(db: Database, clock: ManualClock) -> None:
+    only_counter_one_open(db)
+    issue(db)
+    with db.read() as session:
+        before = estimate_wait(session, issue(db).id)
+    assert before.rough  # nothing to check a range against yet
+    # every customer takes twice the configured 5 minutes: waits run over the estimates
+    for _ in range(ROUGH_BELOW + 5):
+        issue(db)
+        issue(db)
+        with db.unit_of_work("T01") as uow:
+            engine.call_next(uow, 1)
+        clock.advance(minutes=10)
+        with db.unit_of_work("T01") as uow:
+            engine.finish(uow, 1)
+    with db.read() as session:
+        snapshot = live_snapshot(session, clock.now())
+        assert snapshot.calibration is not None
+        assert len(snapshot.calibration) == ROUGH_BELOW + 5  # every call left a residual
+        waiting = [c.ticket_id for c in snapshot.waiting]
+        last = estimate_wait(session, waiting[-1])
+    assert last.model_min is not None
+    assert last.expected_min > last.model_min  # the model has run early: moved later
