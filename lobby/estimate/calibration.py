@@ -7,13 +7,15 @@ dominating). Residuals are kept per load level (the size of the estimate:
 :data:`LEVEL_EDGES`) and per service within a level, the most recent ones only
 (:data:`LEVEL_WINDOW`, :data:`SERVICE_WINDOW`): the last hours and days.
 
-A new estimate takes the 10 %, 50 % and 90 % points of those residuals, each shrunk
+A new estimate takes the 10 % and 90 % points of those residuals, each shrunk
 toward the model's own range when data is thin: a level's points count as their
 number of residuals against :data:`MODEL_WEIGHT` pseudo-residuals of the model's
 spread, and a service's own points against :data:`LEVEL_WEIGHT` of its level's. The
-range is the expected wait moved by the 10 % and 90 % points: a range that misses
-often widens, one that always holds narrows. The 50 % point corrects the expected
-wait itself when the model has lately run early or late.
+range is the expected wait moved by those points: a range that misses often widens,
+one that always holds narrows, and one that misses on one side shifts. The expected
+wait itself stays the model's: moving it by the residuals' median lagged behind
+the day on the tuning families (a rush over, the correction still pushing) and made
+the error larger there.
 
 This is split conformal prediction on a sliding window: with residuals exchangeable
 with the next one, 80 % of waits fall inside. Days are not exchangeable, so the
@@ -29,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 #: Upper edges (minutes of the model's expected wait) of the load levels.
-LEVEL_EDGES = (1.0, 4.0, 10.0, 20.0, 35.0)
+LEVEL_EDGES = (1.0, 4.0, 10.0, 20.0, 35.0, 55.0, 80.0)
 #: Residuals kept per load level.
 LEVEL_WINDOW = 300
 #: Residuals kept per service and load level.
@@ -84,13 +86,15 @@ class _Window:
         self.values.append(value)
         self._sorted = None
 
-    def points(self) -> tuple[float, float, float]:
+    def clone(self) -> _Window:
+        twin = _Window(self.values.maxlen or 1)
+        twin.values.extend(self.values)
+        return twin
+
+    def points(self) -> tuple[float, float]:
         if self._sorted is None:
             self._sorted = sorted(self.values)
-        ordered = self._sorted
-        return tuple(  # type: ignore[return-value]
-            _quantile(ordered, p) for p in (LOW_POINT, 0.5, HIGH_POINT)
-        )
+        return _quantile(self._sorted, LOW_POINT), _quantile(self._sorted, HIGH_POINT)
 
 
 def _quantile(ordered: list[float], share: float) -> float:
@@ -101,8 +105,8 @@ def _quantile(ordered: list[float], share: float) -> float:
 
 
 def _blend(
-    points: tuple[float, float, float], n: float, prior: tuple[float, float, float], weight: float
-) -> tuple[float, float, float]:
+    points: tuple[float, float], n: float, prior: tuple[float, float], weight: float
+) -> tuple[float, float]:
     total = n + weight
     return tuple(  # type: ignore[return-value]
         (n * p + weight * q) / total for p, q in zip(points, prior, strict=True)
@@ -133,12 +137,40 @@ class Calibration:
     def copy(self) -> Calibration:
         """An independent calibration holding the same residuals."""
         twin = Calibration()
-        for level, window in self._levels.items():
-            twin._levels[level] = _Window(LEVEL_WINDOW)
-            twin._levels[level].values.extend(window.values)
-        for key, window in self._services.items():
-            twin._services[key] = _Window(SERVICE_WINDOW)
-            twin._services[key].values.extend(window.values)
+        twin._levels = {level: w.clone() for level, w in self._levels.items()}
+        twin._services = {key: w.clone() for key, w in self._services.items()}
+        return twin
+
+    def with_overruns(self, waiting: Iterable[Residual]) -> Calibration:
+        """This calibration and the misses already known among tickets still waiting.
+
+        A ticket that has waited past its estimate is a miss before it is called:
+        its residual is at least that of the wait so far. Counting it at once lets
+        a range grow while a day turns worse, instead of when those customers are
+        finally called. ``waiting`` holds each waiting ticket's estimate at issue
+        and its wait so far; only those past their estimate count. The calibration
+        itself is not changed.
+        """
+        overruns = [r for r in waiting if r.actual_min > r.model_min]
+        if not overruns:
+            return self
+        twin = Calibration()
+        twin._levels, twin._services = dict(self._levels), dict(self._services)
+        cloned: set[object] = set()
+        for residual in overruns:
+            level = level_of(residual.model_min)
+            value = residual_of(residual.model_min, residual.actual_min)
+            key = (residual.service_id, level)
+            if level not in cloned:
+                base = self._levels.get(level)
+                twin._levels[level] = base.clone() if base else _Window(LEVEL_WINDOW)
+                cloned.add(level)
+            if key not in cloned:
+                own = self._services.get(key)
+                twin._services[key] = own.clone() if own else _Window(SERVICE_WINDOW)
+                cloned.add(key)
+            twin._levels[level].add(value)
+            twin._services[key].add(value)
         return twin
 
     def __len__(self) -> int:
@@ -155,7 +187,6 @@ class Calibration:
         base = max(0.0, model_min) + 1.0
         prior = (
             math.log((max(0.0, low_min) + 1.0) / base),
-            0.0,
             math.log((max(0.0, high_min) + 1.0) / base),
         )
         level = level_of(model_min)
@@ -165,10 +196,10 @@ class Calibration:
         own = self._services.get((service_id, level))
         if own is not None:
             points = _blend(own.points(), len(own.values), points, LEVEL_WEIGHT)
-        low, middle, high = points
+        low, high = points
         return Band(
-            expected_min=base * math.exp(middle) - 1.0,
-            low_min=max(0.0, base * math.exp(min(low, middle)) - 1.0),
-            high_min=base * math.exp(max(high, middle)) - 1.0,
+            expected_min=max(0.0, model_min),
+            low_min=max(0.0, base * math.exp(min(low, 0.0)) - 1.0),
+            high_min=base * math.exp(max(high, 0.0)) - 1.0,
             rough=n < ROUGH_BELOW,
         )

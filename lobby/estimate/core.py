@@ -31,7 +31,7 @@ from lobby.estimate.snapshot import Prediction, QueueSnapshot, ServiceRates, Wai
 from lobby.routing import Candidate
 
 #: Relative error of the model itself (arrivals, breaks, help it cannot know of).
-MODEL_ERROR = 0.2
+MODEL_ERROR = 0.3
 #: Fewest minutes of spread in a range, around any non-zero estimate.
 MIN_SPREAD_MIN = 0.6
 #: z of the 10 % and 90 % points of a normal distribution.
@@ -159,23 +159,27 @@ def _calibrated(
     rough: bool = False,
 ) -> WaitEstimate:
     """The model's estimate and range, set by the branch's recent errors, in whole minutes."""
+    model_min = expected
     rates = snapshot.services.get(ticket.service_id)
     rough = rough or rates is None or rates.finished_today == 0
     if snapshot.calibration is None:
         band = Band(expected, low, high, rough=True)
     else:
         band = snapshot.calibration.band(ticket.service_id, expected, low, high)
-    corrected, low, high = band.expected_min, band.low_min, band.high_min
+    expected, low, high = band.expected_min, band.low_min, band.high_min
     if rough or band.rough:  # too little to go on: say so, and keep the range wide
-        low = min(low, corrected * ROUGH_LOW)
-        high = max(high, corrected * ROUGH_HIGH, corrected + ROUGH_SPREAD_MIN)
+        low = min(low, expected * ROUGH_LOW)
+        high = max(high, expected * ROUGH_HIGH, expected + ROUGH_SPREAD_MIN)
+        low_min, high_min = math.floor(low), math.ceil(high)
+    else:  # the calibrated points to the nearest minute: rounding outward would add cover
+        low_min, high_min = round(low), round(high)
     return WaitEstimate(
         ahead,
-        max(0, math.floor(low)),
-        max(1, math.ceil(high)),
-        max(0.0, corrected),
+        max(0, min(low_min, math.floor(expected))),
+        max(1, high_min, math.ceil(expected)),
+        expected,
         rough=rough or band.rough,
-        model_min=expected,
+        model_min=model_min,
     )
 
 

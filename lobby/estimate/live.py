@@ -97,7 +97,10 @@ def live_snapshot(
 
 
 def recent_calibration(session: Session, today: date, now: datetime) -> Calibration:
-    """The branch's latest estimates at issue against the waits that followed."""
+    """The branch's latest estimates at issue against the waits that followed.
+
+    With them, the misses already known: waiting tickets past their estimate.
+    """
     rows = session.execute(
         select(Ticket.service_id, Ticket.estimate_min, Ticket.queued_at, Ticket.called_at)
         .where(
@@ -109,9 +112,20 @@ def recent_calibration(session: Session, today: date, now: datetime) -> Calibrat
         .order_by(Ticket.called_at.desc())
         .limit(CALIBRATION_TICKETS)
     ).all()
-    return Calibration(
+    calibration = Calibration(
         Residual(r.service_id, r.estimate_min, (r.called_at - r.queued_at).total_seconds() / 60)
         for r in reversed(rows)
+    )
+    waiting = session.execute(
+        select(Ticket.service_id, Ticket.estimate_min, Ticket.queued_at).where(
+            Ticket.business_day == today,
+            Ticket.state == TicketState.WAITING.value,
+            Ticket.estimate_min.is_not(None),
+        )
+    ).all()
+    return calibration.with_overruns(
+        Residual(r.service_id, r.estimate_min, (now - r.queued_at).total_seconds() / 60)
+        for r in waiting
     )
 
 

@@ -11,7 +11,7 @@ followed (:class:`lobby.estimate.calibration.Calibration`).
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import pairwise
 
@@ -62,6 +62,14 @@ class BranchKnowledge:
         self.last_wait[ticket.service_id] = wait
         if ticket.estimate is not None and ticket.estimate.model_min is not None:
             self.calibration.add(Residual(ticket.service_id, ticket.estimate.model_min, wait))
+
+    def calibration_with(self, waiting: Iterable[SimTicket], now: float) -> Calibration:
+        """The residuals, and the misses known among the tickets still waiting."""
+        return self.calibration.with_overruns(
+            Residual(t.service_id, t.estimate.model_min, now - t.queued)
+            for t in waiting
+            if t.estimate is not None and t.estimate.model_min is not None
+        )
 
     def finished_service(self, ticket: SimTicket) -> None:
         """A customer's service ended."""

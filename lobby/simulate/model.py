@@ -164,13 +164,16 @@ class _Run:
             for c in self.model.counters
             if c.counter_id not in self.open and on_break(c, now)
         ]
+        waiting = list(self.queue)
         return QueueSnapshot(
             now=self._at(now),
-            waiting=list(self.queue),
+            waiting=waiting,
             counters=counters,
             services={sid: self.knowledge.rates(sid, now) for sid in self.knowledge.plans},
             policy=self.policy,
-            calibration=self.knowledge.calibration,
+            calibration=self.knowledge.calibration_with(
+                (self.tickets[c.ticket_id] for c in waiting), now
+            ),
         )
 
     def _estimate(self, ticket: SimTicket) -> None:

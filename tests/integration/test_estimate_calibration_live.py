@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lobby import engine
 from lobby.db import Database
 from lobby.estimate import estimate_wait, live_snapshot
-from lobby.estimate.calibration import ROUGH_BELOW
+from lobby.estimate.calibration import ROUGH_BELOW, Calibration, Residual
 from lobby.models import Ticket
 from lobby.views import TicketView
 from tests.helpers import ManualClock
@@ -55,9 +55,36 @@ def test_ranges_learn_from_the_waits_that_followed(db: Database, clock: ManualCl
             engine.finish(uow, 1)
     with db.read() as session:
         snapshot = live_snapshot(session, clock.now())
-        assert snapshot.calibration is not None
-        assert len(snapshot.calibration) == ROUGH_BELOW + 5  # every call left a residual
-        waiting = [c.ticket_id for c in snapshot.waiting]
-        last = estimate_wait(session, waiting[-1])
-    assert last.model_min is not None
-    assert last.expected_min > last.model_min  # the model has run early: moved later
+        rows = session.execute(
+            select(Ticket.service_id, Ticket.estimate_min, Ticket.queued_at, Ticket.called_at)
+            .where(Ticket.called_at.is_not(None))
+            .order_by(Ticket.called_at)
+        ).all()
+        waiting = session.execute(
+            select(Ticket.service_id, Ticket.estimate_min, Ticket.queued_at).where(
+                Ticket.called_at.is_(None)
+            )
+        ).all()
+    now = clock.now()
+    overruns = [
+        Residual(r.service_id, r.estimate_min, (now - r.queued_at).total_seconds() / 60)
+        for r in waiting
+        if (now - r.queued_at).total_seconds() / 60 > r.estimate_min
+    ]
+    assert overruns  # the line grew: some waiting tickets are past their estimate already
+    assert snapshot.calibration is not None
+    # a residual per call, and the misses known among those still waiting
+    assert len(rows) == ROUGH_BELOW + 5
+    assert len(snapshot.calibration) == len(rows) + len(overruns)
+    told = Calibration(
+        Residual(r.service_id, r.estimate_min, (r.called_at - r.queued_at).total_seconds() / 60)
+        for r in rows
+    ).with_overruns(overruns)
+    for model_min in (2.0, 8.0, 15.0, 30.0, 60.0):
+        assert snapshot.calibration.band(1, model_min, 0.8 * model_min, 1.2 * model_min) == (
+            told.band(1, model_min, 0.8 * model_min, 1.2 * model_min)
+        )
+    # every customer took twice the configured time: the waits ran past the estimates
+    assert all(
+        (r.called_at - r.queued_at).total_seconds() / 60 > r.estimate_min for r in rows[-10:]
+    )
