@@ -51,6 +51,10 @@ class PolicyConfig(_Strict):
     interleave: int = Field(default=3, ge=0)
     appointment_grace_min: float = Field(default=10.0, ge=0)
     complaint_answer_days: int = Field(default=3, ge=1)
+    #: A no-show stays on the missed list, callable back, this long.
+    missed_grace_min: float = Field(default=15.0, ge=0, le=240)
+    #: A console left untouched this long signs its teller out (open ticket parked).
+    idle_sign_out_min: float = Field(default=20.0, ge=1, le=480)
 
     @field_validator("head_start_min")
     @classmethod

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
@@ -32,6 +32,9 @@ from lobby.vocabulary import EventKind
 NOTIFY_CHANNEL = "lobby_events"
 _JOURNAL_LOCK = 0x10BB7  # advisory lock key serialising journal appends on PostgreSQL
 READ_ONLY = "lobby_read_only"  # execution option: a SQLite transaction that only reads
+
+#: What :meth:`Database.read` yields; the apps pass it on to the query functions.
+ReadSession: TypeAlias = Session
 
 
 def default_actor() -> str:

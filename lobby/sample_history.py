@@ -18,6 +18,7 @@ from typing import Protocol
 from lobby import engine
 from lobby.clock import zone
 from lobby.db import Database
+from lobby.engine.rating_pad import pad_actor
 from lobby.errors import NothingToCall
 
 SERVICES = (("cash", 0.5, 5.0), ("account", 0.2, 12.0), ("wealth", 0.1, 18.0),
@@ -121,13 +122,13 @@ def play_day(
                     events, (moment + timedelta(minutes=minutes), order, "done", counter)
                 )
             continue
+        score: int | None = None
         with db.unit_of_work(TELLERS.get(counter, "T01")) as uow:
             if kind == "gone":
                 engine.no_show(uow, counter)
             else:
                 ticket = engine.finish(uow, counter)
-                if rng.random() < 0.7:
-                    engine.rate_visit(uow, ticket.number, _rating(rng))
+                score = _rating(rng) if rng.random() < 0.7 else None
                 if rng.random() < 0.02:
                     engine.file_complaint(
                         uow,
@@ -136,6 +137,9 @@ def play_day(
                         contact="13800001111",
                         ticket_number=ticket.number,
                     )
+        if score is not None:  # the customer rates on the counter's pad
+            with db.unit_of_work(pad_actor(counter)) as uow:
+                engine.rate_visit(uow, ticket.number, score)
         order += 1
         heapq.heappush(events, (moment, order, "free", counter))
     clock.set(datetime.combine(day, time(18, 0), local))

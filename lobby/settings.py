@@ -45,6 +45,16 @@ class Settings(BaseSettings):
         speech_repeat: How many times each call is spoken.
         speech_template_zh: Chinese announcement; ``{ticket}`` and ``{counter}`` are filled in.
         speech_template_en: English announcement.
+        web_base_url: Where phones reach ``lobby web`` (``http://192.0.2.10:8080``). Set,
+            the printed QR is ``BASE/t/<code>``; unset, it stays the bare code.
+        web_host: The interface ``lobby web`` listens on.
+        web_port: Its port.
+        web_tls_cert: PEM certificate: ``lobby web`` speaks HTTPS when it is set.
+        web_tls_key: The certificate's private key (PEM).
+        web_near_turn: Tell the phone "nearly your turn" at this many people ahead.
+        web_requests_per_min: Requests one client may make per minute (lookups and pages).
+        web_misses_per_min: Refused lookups (forged or unknown codes) one client may
+            make per minute before it is told to wait.
         backup_dir: Where ``lobby backup`` and closing the day put backups (``LOBBY_BACKUP_DIR``).
         backup_keep_daily: Closing the day keeps the newest backup of this many days...
         backup_keep_monthly: ...and of this many months.
@@ -71,6 +81,14 @@ class Settings(BaseSettings):
     speech_repeat: int = Field(default=1, ge=1, le=5)
     speech_template_zh: str = DEFAULT_TEMPLATE_ZH
     speech_template_en: str = DEFAULT_TEMPLATE_EN
+    web_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    web_tls_cert: Path | None = None
+    web_tls_key: Path | None = None
+    web_near_turn: int = Field(default=3, ge=0, le=50)
+    web_requests_per_min: int = Field(default=120, ge=1)
+    web_misses_per_min: int = Field(default=10, ge=1)
     backup_dir: Path = Field(default_factory=default_backup_dir)
     backup_keep_daily: int = Field(default=7, ge=1, le=366)
     backup_keep_monthly: int = Field(default=12, ge=0, le=120)

@@ -153,7 +153,7 @@ def test_report_page_matches_the_core_report_and_exports(
     issue(db)
     number = _serve(db, clock, 1, wait=4, service=6)
     _serve(db, clock, 1, wait=0, service=3)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work("pad-1") as uow:
         engine.rate_visit(uow, number, 4)
     page = signed_in.window.reports
     page.preset("today")

@@ -10,10 +10,10 @@ ticket is untouched and can be printed again.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lobby.cli.context import CliContext
+from lobby.cli.plugins import Add
 from lobby.engine.common import ticket_by_number, ticket_view
 from lobby.errors import ConfigError, InvalidInput, LobbyError
 from lobby.models import Branch
@@ -22,9 +22,8 @@ from lobby.ticket_print import printable_ticket
 if TYPE_CHECKING:
     from devices.printer import TicketPrinter
 
-Add = Callable[
-    [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
-]
+#: What the handlers import when they run (printer libraries); the CLI names the extra if absent.
+LIBRARIES = ("escpos", "usb", "serial", "qrcode", "PIL")
 
 #: ``lobby print --status`` in words (``devices.printer.PrinterState``).
 STATUS_WORDS = {
@@ -64,7 +63,8 @@ def print_command(args: argparse.Namespace, ctx: CliContext) -> None:
             # printer must never hold the database.
             with ctx.unit_of_work() as uow:
                 view = ticket_view(ticket_by_number(uow, args.number, lock=False))
-                ticket = printable_ticket(uow.session, view.id, view.code)
+                base = ctx.settings.web_base_url
+                ticket = printable_ticket(uow.session, view.id, view.code, base)
             printer.print_ticket(ticket)
             ctx.emit(
                 {"printed": view.number, "state": view.state, "printer": uri},
@@ -81,7 +81,7 @@ def print_issued(ctx: CliContext, uri: str, number: str) -> None:
     try:
         with ctx.unit_of_work() as uow:
             view = ticket_view(ticket_by_number(uow, number, lock=False))
-            ticket = printable_ticket(uow.session, view.id, view.code)
+            ticket = printable_ticket(uow.session, view.id, view.code, ctx.settings.web_base_url)
         printer.print_ticket(ticket)
     finally:
         printer.close()
