@@ -4,10 +4,13 @@ How it works: the routing rule itself is replayed forward from ``now``
 (:mod:`lobby.estimate.replay`) on the open counters, each ticket taking its service's
 recent mean time, each busy counter first finishing its customer, a counter on a
 break coming back, and customers expected to join meanwhile overtaking where the rule
-lets them. The minute a ticket is called in that replay is its expected wait; the
-range (nominally 80 %) treats the wait as a sum of the ``k`` service completions it
-waits for (relative spread ``cv / sqrt(k)``) plus a share of model error
-(:data:`MODEL_ERROR`), and takes the 10 % and 90 % points of a gamma distribution.
+lets them. The minute a ticket is called in that replay is its expected wait. The
+model's own range (nominally 80 %) treats the wait as a sum of the ``k`` service
+completions it waits for (relative spread ``cv / sqrt(k)``) plus a share of model
+error (:data:`MODEL_ERROR`), and takes the 10 % and 90 % points of a gamma
+distribution; the branch's recent errors then set the range
+(:mod:`lobby.estimate.calibration`), and an estimate with little to go on is
+flagged rough and kept wide (:data:`ROUGH_LOW`, :data:`ROUGH_HIGH`).
 
 A ticket that the replay has called as tier-2 work (or not at all) waits until some
 counter's own line happens to empty: an average replay cannot time that, so such a
