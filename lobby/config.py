@@ -7,7 +7,6 @@ the key it concerns, before anything is written.
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import datetime, time
 from pathlib import Path
 from typing import Literal
@@ -17,13 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lobby.clock import zone
 from lobby.errors import ConfigError
 from lobby.routing import DEFAULT_HEAD_START_MIN, RoutingPolicy
+from lobby.validation import load_toml
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLE_BRANCH = RESOURCES / "branches" / "sample.toml"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class BranchInfo(_Strict):
@@ -296,11 +296,7 @@ def parse_branch_config(text: str, source: str = "branch TOML") -> BranchConfig:
     Raises:
         ConfigError: Not TOML, or it fails validation.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
-    return validate_branch_config(data, source)
+    return validate_branch_config(load_toml(text, source), source)
 
 
 def validate_branch_config(data: object, source: str = "branch configuration") -> BranchConfig:

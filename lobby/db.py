@@ -20,12 +20,13 @@ from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lobby.clock import Clock, SystemClock, business_day
-from lobby.errors import DatabaseUnavailable, InvalidInput
+from lobby.errors import DatabaseUnavailable, InvalidInput, first_line
 from lobby.models import Branch, Event
+from lobby.validation import check_text, column_length, install_row_checks, one_line
 from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
@@ -143,6 +144,7 @@ class Database:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        install_row_checks(self._sessions)
         self._read_sessions = sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
@@ -182,11 +184,13 @@ class Database:
         Args:
             actor: Who acts; defaults to the operating-system user.
         """
+        actor = actor or default_actor()
+        check_text("the actor (staff id)", actor, column_length(Event.actor) or 64, multiline=False)
         with self.transaction() as session:
             branch = session.get(Branch, 1)
             if branch is None:
                 raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
-            uow = UnitOfWork(session, self.clock.now(), actor or default_actor(), branch)
+            uow = UnitOfWork(session, self.clock.now(), actor, branch)
             yield uow
             self.write_journal(uow)
 
@@ -240,6 +244,8 @@ def translate_errors() -> Iterator[None]:
         yield
     except OperationalError as exc:
         raise DatabaseUnavailable(f"database error: {_first_line(exc.orig)}") from exc
+    except DataError as exc:  # a value the column cannot hold, should the edge have let it by
+        raise InvalidInput(f"a value does not fit the database: {_first_line(exc.orig)}") from exc
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise DatabaseUnavailable(f"database connection lost: {_first_line(exc.orig)}") from exc
@@ -247,4 +253,5 @@ def translate_errors() -> Iterator[None]:
 
 
 def _first_line(exc: BaseException | None) -> str:
-    return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
+    """A driver's message in one line of at most 200 characters."""
+    return one_line(first_line(exc), 200)

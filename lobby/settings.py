@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_path
-from pydantic import AwareDatetime, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AwareDatetime, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from lobby.announce import DEFAULT_TEMPLATE_EN, DEFAULT_TEMPLATE_ZH
 from lobby.clock import Clock, FixedClock, SystemClock
+from lobby.errors import ConfigError
+from lobby.validation import shown
 
 SETTINGS_VERSION = 1
 
@@ -65,6 +67,8 @@ class Settings(BaseSettings):
         now: Stop the clock at this moment, an ISO 8601 time with its offset
             (``LOBBY_NOW=2026-11-23T10:00:00+08:00``). Unset (always, in a branch):
             the wall clock. Tests set it so the processes they start share their clock.
+        busy_deadline_s: How long a writer retries a busy SQLite database before
+            giving up (exit code 4).
     """
 
     model_config = SettingsConfigDict(env_prefix="LOBBY_", extra="ignore")
@@ -96,6 +100,28 @@ class Settings(BaseSettings):
     pg_bindir: Path | None = None
     min_free_disk_mb: int = Field(default=500, ge=0)
     now: AwareDatetime | None = None
+    busy_deadline_s: float = Field(default=30.0, ge=0, le=3600)
+
+    @classmethod
+    def load(cls) -> Settings:
+        """The settings from the environment; a bad value names its variable.
+
+        Raises:
+            ConfigError: ``LOBBY_NAME='value' is not valid: what is expected``.
+        """
+        try:
+            return cls()
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = str(first["loc"][0]) if first["loc"] else "?"
+            variable = f"LOBBY_{field.upper()}"
+            given = shown(first["input"]) if "input" in first else "(unset)"
+            raise ConfigError(f"{variable}={given} is not valid: {first['msg']}") from exc
+        except SettingsError as exc:  # a list or tuple value that is not JSON
+            field = str(exc).split("field ")[-1].split(" ")[0].strip('"')
+            raise ConfigError(
+                f'LOBBY_{field.upper()} is not valid: give a JSON list, e.g. ["zh", "en"]'
+            ) from exc
 
     def clock(self) -> Clock:
         """The wall clock, or a clock stopped at ``now`` when that is set."""

@@ -27,7 +27,7 @@ class CliContext:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> CliContext:
         """Build the context from parsed arguments and the ``LOBBY_`` environment."""
-        settings = Settings()
+        settings = Settings.load()
         return cls(
             settings=settings,
             db_url=args.db or settings.db,

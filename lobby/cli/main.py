@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import EntryPoint
@@ -15,8 +16,10 @@ from typing import NoReturn
 
 from lobby import __version__
 from lobby.cli import admin, lifecycle, manage, plugins, queue, simulation, web
+from lobby.cli.bounds import check_arguments
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
+from lobby.validation import one_line, shown
 
 Command = Callable[[argparse.Namespace, CliContext], None]
 
@@ -26,7 +29,8 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Report a usage mistake in one line."""
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        message = re.sub(r"'([^']*)'", lambda quoted: shown(quoted[1]), message)
+        self.exit(2, one_line(f"{self.prog}: {message} (see {self.prog} --help)") + "\n")
 
 
 def build_parser(found: Iterable[EntryPoint] | None = None) -> argparse.ArgumentParser:
@@ -70,17 +74,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parse(parser, argv)
     try:
+        check_arguments(parser, args)
         ctx = CliContext.from_args(args)
     except LobbyError as exc:
-        print(f"lobby: {exc}", file=sys.stderr)
+        print(one_line(f"lobby {args.command}: {exc}"), file=sys.stderr)
         return exc.exit_code
-    except ValueError as exc:  # settings from the environment that do not validate
-        print(f"lobby: bad LOBBY_ setting: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 2
     try:
         args.handler(args, ctx)
     except LobbyError as exc:
-        print(f"lobby {args.command}: {exc}", file=sys.stderr)
+        print(one_line(f"lobby {args.command}: {exc}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

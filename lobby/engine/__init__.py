@@ -11,6 +11,7 @@ from lobby.engine.day import close_day, set_counter_status
 from lobby.engine.diversions import record_diversion
 from lobby.engine.issuing import book_appointment, check_in_appointment, issue_ticket
 from lobby.engine.missed import missed_standing, missed_tickets, recall_missed, undo_no_show
+from lobby.engine.occupancy import sign_out
 from lobby.engine.serving import cancel, finish, no_show, park, resume, start, transfer
 from lobby.engine.visits import (
     confirm_details,
@@ -41,6 +42,7 @@ __all__ = [
     "record_diversion",
     "resume",
     "set_counter_status",
+    "sign_out",
     "start",
     "transfer",
     "undo_no_show",

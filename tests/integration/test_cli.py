@@ -189,7 +189,8 @@ def test_lobby_now_puts_a_run_on_the_test_clock(
     monkeypatch.setenv("LOBBY_NOW", "tomorrow")
     code, _, err = run(capsys, "board", "--db", db_url)
     assert code == 2
-    assert err.startswith("lobby: bad LOBBY_ setting")
+    assert err.startswith("lobby board: LOBBY_NOW='tomorrow' is not valid: ")
+    assert err.count("\n") == 1
 
 
 def test_report_counts_the_day(capsys: pytest.CaptureFixture[str], db_url: str) -> None:

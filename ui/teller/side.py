@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from lobby.queries.counter_view import CounterOverview
+from lobby.validation import SCANNED_MAX
 
 
 class SidePanel(QWidget):
@@ -67,6 +68,7 @@ class SidePanel(QWidget):
 
         self.scan = QLineEdit()
         self.scan.setObjectName("scan")
+        self.scan.setMaxLength(SCANNED_MAX)  # a scanner that sends too much is cut, not trusted
         self.scan.setPlaceholderText(self.tr("输入或扫描票号 Type or scan a ticket"))
         self.scan.returnPressed.connect(self._scanned)
 
