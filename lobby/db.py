@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalErro
 from sqlalchemy.orm import Session, sessionmaker
 
 from lobby.clock import Clock, SystemClock, business_day
-from lobby.errors import DatabaseUnavailable, InvalidInput
+from lobby.errors import DatabaseUnavailable, InvalidInput, first_line
 from lobby.models import Branch, Event
 from lobby.validation import check_text, column_length, install_row_checks, one_line
 from lobby.vocabulary import EventKind
@@ -253,5 +253,5 @@ def translate_errors() -> Iterator[None]:
 
 
 def _first_line(exc: BaseException | None) -> str:
-    text = str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
-    return one_line(text, 200)
+    """A driver's message in one line of at most 200 characters."""
+    return one_line(first_line(exc), 200)

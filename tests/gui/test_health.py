@@ -72,7 +72,8 @@ def test_the_teller_console_shows_what_failed(
 def test_the_hall_display_shows_a_banner_too(
     qtbot: QtBot, sqlite_db: Database, tmp_path: Path
 ) -> None:
-    window, _model, feed, runner = display_bootstrap(sqlite_db, None)
+    app = display_bootstrap(Settings(), sqlite_db)
+    window, feed, runner = app.window, app.feed, app.runner
     qtbot.addWidget(window)
     try:
         window.resize(1280, 720)

@@ -21,15 +21,11 @@ from PySide6.QtWidgets import (
 from lobby.audit import AuditPage, AuditQuery, event_kinds, search_journal
 from lobby.clock import zone
 from lobby.complaints import ComplaintQuery, ComplaintView, follow_up, list_complaints
-from lobby.db import Database
 from lobby.lifecycle.history import BackupStatus, read_backup_status
-from lobby.queries.branch import branch_heading
 from lobby.queries.floor import FloorView, floor_view
 from lobby.reports import Report, build_report
 from lobby.staff import StaffView
 from lobby.staffing import Advice, advise_from_history
-from ui.common.tasks import TaskRunner
-from ui.feed import LiveFeed
 from ui.manager.audit_page import AuditView
 from ui.manager.complaints_page import ComplaintsPage
 from ui.manager.config_link import ConfigLink
@@ -249,26 +245,3 @@ class ManagerWindow(QMainWindow):
             done,
             f"{reference} 已更新 updated",
         )
-
-
-def bootstrap(
-    db: Database, backup_dir: Path | None = None
-) -> tuple[ManagerWindow, LiveFeed, TaskRunner]:
-    """Build the manager app on ``db``: runner, controller, feed and window.
-
-    Args:
-        db: The branch's database.
-        backup_dir: This machine's backup folder, for the last-backup display.
-    """
-    with db.read() as session:
-        heading = branch_heading(session, db.clock.now())
-    runner = TaskRunner()
-    controller = ManagerController(db, runner)
-    window = ManagerWindow(
-        controller, heading.title, heading.today, heading.timezone, heading.service_names,
-        backup_dir,
-    )  # fmt: skip
-    feed = LiveFeed(db, after_id=None)
-    feed.events.connect(controller.on_events)
-    feed.start()
-    return window, feed, runner
