@@ -142,10 +142,23 @@ def _report_text(result: Report) -> str:
 
 
 def close_day(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Expire the day's leftover tickets."""
-    with ctx.unit_of_work() as uow:
-        expired = engine.close_day(uow, args.day)
-    ctx.emit({"expired": expired}, f"day closed: {expired} tickets expired")
+    """Expire the day's leftover tickets, purge expired personal data, back up and rotate."""
+    from lobby.lifecycle.backup import BackupFailed
+    from lobby.lifecycle.closing import close_business_day
+
+    done = close_business_day(ctx.database(), ctx.settings, ctx.actor, args.day)
+    lines = [
+        f"day closed: {done.expired} tickets expired",
+        f"personal data erased from {done.erased.total} records (retention)",
+    ]
+    if done.backup is not None:
+        lines.append(
+            f"backup {done.backup.path} ({done.backup.size:,} bytes); "
+            f"{len(done.removed)} older backups removed"
+        )
+    ctx.emit({**done.to_json(), "expired": done.expired}, "\n".join(lines))
+    if done.backup_error:
+        raise BackupFailed(done.backup_error)
 
 
 def counter(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -212,7 +225,7 @@ def register(add: Add) -> None:
     p.add_argument("--to", dest="to_day", type=_day, metavar="DATE")
     p.add_argument("--csv", type=Path, metavar="FILE", help="also write the figures as CSV")
     p.add_argument("--out", type=Path, metavar="FILE.json", help="also write the JSON")
-    p = add("close-day", close_day, "expire leftover tickets of the business day")
+    p = add("close-day", close_day, "close the business day: expire, purge, back up")
     p.add_argument("--day", type=_day, metavar="DATE")
     p.add_argument("--staff")
     p = add("counter", counter, "open, pause or close a counter")

@@ -124,6 +124,7 @@ def service_queues(
                 longest_wait_min=round(longest, 1),
                 wait_low_min=estimate.low_min,
                 wait_high_min=estimate.high_min,
+                wait_rough=estimate.rough,
             )
         )
     return tuple(queues)
