@@ -12,7 +12,7 @@ import getpass
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput
+from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
@@ -59,7 +60,7 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
         raise InvalidInput(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(parsed.database).expanduser())
         engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
         _install_sqlite_pragmas(engine, synchronous, busy_timeout_ms)
         return engine
@@ -68,6 +69,41 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
     raise InvalidInput(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
     )
+
+
+def create_private_file(path: Path) -> None:
+    """Create a new database file (and its directory) for its owner only (0600, 0700).
+
+    The file holds phone numbers and PIN hashes; SQLite gives its WAL and shared-memory
+    files the mode of the database file. An existing file is left as it is (see
+    :func:`exposed_file_warning`).
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        with suppress(FileExistsError):  # another process created it first
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def exposed_file_warning(url: str) -> str | None:
+    """A warning when the SQLite file at ``url`` can be read by other users, else ``None``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database).expanduser()
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return None
+    if mode & 0o007:
+        return (
+            f"warning: {path} can be read by every user (mode {mode:04o}); it holds phone "
+            f"numbers and PIN hashes: chmod 600 {path}"
+        )
+    return None
 
 
 def _install_sqlite_pragmas(engine: Engine, synchronous: str, busy_timeout_ms: int) -> None:
@@ -199,17 +235,25 @@ class Database:
         if self.is_postgresql:
             uow.session.execute(select_advisory_lock())
         uow.session.flush()  # rows the events refer to must exist first
-        rows = [
-            {
-                "at": uow.now,
-                "kind": p.kind,
-                "ticket_id": p.ticket_id,
-                "counter_id": p.counter_id,
-                "actor": uow.actor,
-                "payload": p.payload,
-            }
-            for p in uow.pending
-        ]
+        prev = chain_head(uow.session)  # appends are serialised: nobody chains in between
+        rows = []
+        for p in uow.pending:
+            digest = event_digest(
+                prev, uow.now, p.kind, p.ticket_id, p.counter_id, uow.actor, p.payload
+            )
+            rows.append(
+                {
+                    "at": uow.now,
+                    "kind": p.kind,
+                    "ticket_id": p.ticket_id,
+                    "counter_id": p.counter_id,
+                    "actor": uow.actor,
+                    "payload": p.payload,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev = digest
         uow.session.execute(insert(Event), rows)
         if self.is_postgresql:
             # listeners re-read the journal after their last id; the payload is a hint only

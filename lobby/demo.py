@@ -92,7 +92,9 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
         url = f"sqlite:///{Path(workdir.name) / 'lobby.db'}"
     clock = MovableClock()
     db = Database.open(url, clock=clock)
-    initialise(db, load_branch_config(SAMPLE_BRANCH), "demo")
+    # a throwaway branch: the sample PINs stay valid instead of being changed first
+    initialise(db, load_branch_config(SAMPLE_BRANCH), "demo", waive_pin_change=True)
+    print("Demo branch: the sample PINs work as they are (no change at first sign-in).")
     windows = [] if args.headless or not has_display() else list(APP_WINDOWS)
     # the manager's reports need past days; only a fresh demo database gets them
     if windows and args.history_days and workdir is not None:

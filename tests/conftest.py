@@ -77,7 +77,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file holding the migrated schema and the sample branch."""
     path = tmp_path_factory.mktemp("template") / "lobby.db"
     db = Database.open(f"sqlite:///{path}")
-    initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup")
+    initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup", waive_pin_change=True)
     db.dispose()  # the last connection checkpoints the WAL into the main file
     return path
 
@@ -87,7 +87,7 @@ def pg_template(pg_server: PostgresServer) -> str:
     """A PostgreSQL database holding the migrated schema and the sample branch."""
     pg_server.create_database("lobby_template")
     db = Database.open(pg_server.url("lobby_template"))
-    initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup")
+    initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup", waive_pin_change=True)
     db.dispose()
     return "lobby_template"
 

@@ -62,7 +62,7 @@ def sample_branch() -> Iterator[tuple[Database, ShiftedClock]]:
         clock = ShiftedClock()
         clock.offset = -timedelta(minutes=30)
         db = Database.open(f"sqlite:///{Path(tmp) / 'lobby.db'}", clock=clock)
-        initialise(db, load_branch_config(SAMPLE_BRANCH), "shots")
+        initialise(db, load_branch_config(SAMPLE_BRANCH), "shots", waive_pin_change=True)
         with db.unit_of_work("G01") as uow:
             for service in ("cash", "cash", "account", "wealth", "cash", "enquiry"):
                 engine.issue_ticket(uow, service)

@@ -13,8 +13,10 @@ from lobby.board import board as read_board
 from lobby.cli.context import CliContext
 from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
+from lobby.db import Database, translate_errors
 from lobby.errors import InvalidInput
 from lobby.feed import Feed, change_detector
+from lobby.models import Branch
 from lobby.reports import MAX_DAYS, Figures, Report, build_report, report_to_csv
 from lobby.seeding import initialise
 from lobby.views import EventView
@@ -25,16 +27,43 @@ Add = Callable[
 
 
 def init(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Create or upgrade the schema and load the branch configuration (idempotent)."""
+    """Create or upgrade the schema; on an empty database, load the branch configuration.
+
+    A database that already has its branch only has its schema upgraded: staff, PINs and
+    the branch secret are left alone (``lobby config import`` applies a file to it).
+    """
     path = args.config or ctx.settings.branch_config or SAMPLE_BRANCH
     config = load_branch_config(Path(path))
     db = ctx.database(must_exist=False)
+    if args.config is not None and current_revision_or_none(db) is not None:
+        with db.read() as session:
+            if session.get(Branch, 1) is not None:
+                raise InvalidInput(
+                    "this database already has its branch: apply a branch file with "
+                    "`lobby config import FILE` (manager), not `lobby init --config`"
+                )
     summary = initialise(db, config, ctx.actor)
-    ctx.emit(
-        {"db": db.engine.url.render_as_string(), "config": str(path), **summary},
-        f"{config.branch.name_zh} {config.branch.name_en}: {summary['services']} services, "
-        f"{summary['counters']} counters, {summary['staff']} staff ready at {db.engine.url}",
+    data = {"db": db.engine.url.render_as_string(), "config": str(path), **summary}
+    counts = (
+        f"{summary['services']} services, {summary['counters']} counters, {summary['staff']} staff"
     )
+    if summary["loaded"]:
+        text = (
+            f"{config.branch.name_zh} {config.branch.name_en}: {counts} ready at "
+            f"{db.engine.url}; every staff member changes the PIN from the file at first "
+            "sign-in"
+        )
+    else:
+        text = f"schema up to date at {db.engine.url}; branch left as it is ({counts})"
+    ctx.emit(data, text)
+
+
+def current_revision_or_none(db: Database) -> str | None:
+    """The stored schema revision, or ``None`` for an empty database."""
+    from lobby.schema import current_revision
+
+    with translate_errors():
+        return current_revision(db.engine)
 
 
 def board(args: argparse.Namespace, ctx: CliContext) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from lobby.db import Database, UnitOfWork, default_actor
+from lobby.db import Database, UnitOfWork, default_actor, exposed_file_warning
 from lobby.schema import require_current_schema
 from lobby.settings import Settings
 
@@ -38,6 +39,9 @@ class CliContext:
     def database(self, *, must_exist: bool = True) -> Database:
         """Open the database once; refuse a missing schema unless creating it."""
         if self._db is None:
+            warning = exposed_file_warning(self.db_url)
+            if warning:
+                print(f"lobby: {warning}", file=sys.stderr)
             self._db = Database.open(
                 self.db_url,
                 clock=self.settings.clock(),

@@ -312,6 +312,11 @@ def staff_reset_pin(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def audit(args: argparse.Namespace, ctx: CliContext) -> None:
     """The journal filtered by actor, ticket, counter, kind and time, newest first."""
+    if args.audit_action == "verify":
+        from lobby.cli.access import audit_verify
+
+        audit_verify(args, ctx)
+        return
     db, manager = _manager(args, ctx)
     timezone = db.branch_timezone()
     query = AuditQuery(
@@ -443,6 +448,13 @@ def register(add: Add) -> None:
 
     p = add("audit", audit, "the journal filtered by actor, ticket, counter, kind, time (manager)")
     _credentials(p)
+    p.add_argument(
+        "audit_action",
+        nargs="?",
+        choices=["verify"],
+        metavar="verify",
+        help="check the journal's hash chain instead (exit 1 names the first bad event)",
+    )
     p.add_argument("--actor", metavar="STAFF", help="who acted (staff id or device)")
     p.add_argument("--ticket", metavar="NUMBER")
     p.add_argument("--counter", type=int, metavar="N")

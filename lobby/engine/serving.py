@@ -50,7 +50,8 @@ def finish(
     if outcome == "follow_up" and not note:
         raise InvalidInput("a follow-up outcome needs a note of what happens next")
     ticket = counter_ticket(uow, counter_number, number)
-    move(uow, ticket, Action.FINISH, {"outcome": outcome, "follow_up": note})
+    # the note itself stays on the ticket: free text is kept out of the journal
+    move(uow, ticket, Action.FINISH, {"outcome": outcome, "follow_up": bool(note)})
     ticket.started_at = ticket.started_at or ticket.called_at
     ticket.ended_at, ticket.outcome, ticket.follow_up = uow.now, outcome, note or None
     return ticket_view(ticket)
@@ -69,7 +70,9 @@ def park(
 ) -> TicketView:
     """Set the customer aside (e.g. to fill in a form); the counter is free to call again."""
     ticket = counter_ticket(uow, counter_number, number)
-    move(uow, ticket, Action.PARK, {"note": _text(note, "note")})
+    remark = _text(note, "note")
+    move(uow, ticket, Action.PARK, {"note": bool(remark)})
+    ticket.remark = remark or None
     return ticket_view(ticket)
 
 
@@ -142,7 +145,7 @@ def transfer(
         {
             "to_service": service.code,
             "to_counter": target.number if target else None,
-            "note": text,
+            "note": True,
             "new_ticket_id": follower.id,
         },
     )
@@ -157,8 +160,9 @@ def cancel(
 ) -> TicketView:
     """Withdraw a ticket (the customer left, or it was issued by mistake)."""
     ticket = ticket_by_number(uow, number)
-    move(uow, ticket, Action.CANCEL, {"reason": _text(reason, "reason")})
-    ticket.ended_at = uow.now
+    remark = _text(reason, "reason")
+    move(uow, ticket, Action.CANCEL, {"reason": bool(remark)})
+    ticket.ended_at, ticket.remark = uow.now, remark or None
     return ticket_view(ticket)
 
 

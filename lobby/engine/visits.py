@@ -77,12 +77,12 @@ def confirm_details(
     visit = ticket.visit
     changes: dict[str, object] = {}
     if note is not None and note.strip() != visit.note:
-        visit.note = changes["note"] = note.strip()
+        visit.note, changes["note"] = note.strip(), True  # the text stays off the journal
     if phone is not None:
         stored = normalize_phone(phone) if phone.strip() else None
         if stored != visit.phone:
             visit.phone = stored
-            changes["phone"] = masked(stored)
+            changes["phone"] = True
     if documents is not None:
         known = {d["key"] for d in ticket.service.documents}
         unknown = [d for d in documents if d not in known]

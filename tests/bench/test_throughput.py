@@ -177,7 +177,7 @@ def sqlite16_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFa
     path = tmp_path_factory.mktemp("bench") / "lobby16.db"
     shutil.copy(sqlite_template, path)
     db = Database.open(f"sqlite:///{path}")
-    initialise(db, sixteen_counter_branch(), "bench-setup")
+    initialise(db, sixteen_counter_branch(), "bench-setup", waive_pin_change=True)
     db.dispose()
     return path
 
@@ -188,7 +188,7 @@ def pg16_template(pg_server: PostgresServer, pg_template: str) -> str:
     name = "lobby_bench16"
     pg_server.create_database(name, template=pg_template)
     db = Database.open(pg_server.url(name))
-    initialise(db, sixteen_counter_branch(), "bench-setup")
+    initialise(db, sixteen_counter_branch(), "bench-setup", waive_pin_change=True)
     db.dispose()
     return name
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, update
 
 from lobby import admin, engine
 from lobby.db import Database
@@ -402,6 +402,22 @@ def test_audit_filters_by_ticket_and_staff(signed_in: Manager, db: Database) -> 
     audit.search_button.click()
     signed_in.settle()
     assert {audit.table.text_at(r, 3) for r in range(audit.table.rowCount())} == {"T02"}
+
+
+def test_audit_tab_shows_the_chain_state(signed_in: Manager, db: Database, db_url: str) -> None:
+    issue(db)
+    audit = signed_in.window.audit
+    signed_in.qtbot.waitUntil(lambda: "chain intact" in audit.chain.text())
+    with db.read() as session:
+        victim = session.scalars(select(Event.id).order_by(Event.id.desc())).first()
+    plain = create_engine(db_url)
+    with plain.begin() as conn:
+        conn.execute(update(Event).where(Event.id == victim).values(actor="T03"))
+    plain.dispose()
+    audit.verify_button.click()
+    signed_in.qtbot.waitUntil(lambda: "CHAIN BROKEN" in audit.chain.text())
+    assert f"at #{victim}" in audit.chain.text()
+    assert audit.chain.property("level") == "error"
 
 
 def test_shots_draw_every_screen_with_charts(tmp_path: Path) -> None:

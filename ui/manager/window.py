@@ -23,6 +23,7 @@ from lobby.clock import business_day, zone
 from lobby.complaints import ComplaintQuery, ComplaintView, follow_up, list_complaints
 from lobby.db import Database
 from lobby.floor import FloorView, floor_view
+from lobby.journal import verify_chain
 from lobby.models import Branch, Service
 from lobby.reports import Report, build_report
 from lobby.staff import StaffView
@@ -111,6 +112,7 @@ class ManagerWindow(QMainWindow):
         self.complaints.follow_up.connect(self.follow_up)
         controller.complaints_stale.connect(self.complaints.request)
         self.audit.query_changed.connect(self.load_audit)
+        self.audit.verify_requested.connect(self.verify_chain)
         self.staffing.requested.connect(self.load_advice)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
@@ -130,6 +132,7 @@ class ManagerWindow(QMainWindow):
         self.complaints.request()
         self.config_link.load()
         self.load_audit(self.audit.query())
+        self.verify_chain()
 
     def show_notice(self, text: str, level: str) -> None:
         """Show a message; sign-in errors go to the sign-in page."""
@@ -194,6 +197,10 @@ class ManagerWindow(QMainWindow):
             self.audit.show_page(page)
 
         self.controller.read(read, done)
+
+    def verify_chain(self) -> None:
+        """Walk the journal's hash chain off the GUI thread and show its state."""
+        self.controller.read(verify_chain, self.audit.show_chain, latest="chain")
 
     def load_advice(self, day: date, target_wait_min: float, level: float) -> None:
         """Advise counters per hour for ``day`` from the last weeks (simulation, off-thread)."""
