@@ -27,6 +27,7 @@ from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput
 from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event
+from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
 NOTIFY_CHANNEL = "lobby_events"
@@ -129,7 +130,7 @@ def _install_sqlite_pragmas(engine: Engine, synchronous: str, busy_timeout_ms: i
 class PendingEvent:
     """A journal entry recorded during a unit of work, written when it commits."""
 
-    kind: str
+    kind: EventKind
     ticket_id: int | None
     counter_id: int | None
     payload: dict[str, Any]
@@ -158,7 +159,7 @@ class UnitOfWork:
 
     def record(
         self,
-        kind: str,
+        kind: EventKind,
         *,
         ticket_id: int | None = None,
         counter_id: int | None = None,
@@ -239,12 +240,12 @@ class Database:
         rows = []
         for p in uow.pending:
             digest = event_digest(
-                prev, uow.now, p.kind, p.ticket_id, p.counter_id, uow.actor, p.payload
+                prev, uow.now, str(p.kind), p.ticket_id, p.counter_id, uow.actor, p.payload
             )
             rows.append(
                 {
                     "at": uow.now,
-                    "kind": p.kind,
+                    "kind": str(p.kind),
                     "ticket_id": p.ticket_id,
                     "counter_id": p.counter_id,
                     "actor": uow.actor,

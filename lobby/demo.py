@@ -19,13 +19,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from lobby import engine
-from lobby.board import board
 from lobby.cli.context import CliContext
 from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.errors import LobbyError, NothingToCall
 from lobby.feed import Feed, change_detector
+from lobby.queries.board import board
 from lobby.sample_history import MovableClock, play_days
 from lobby.seeding import initialise
 

@@ -21,6 +21,7 @@ from lobby.models import (
     WorkProfileEntry,
 )
 from lobby.security import hash_pin, verify_pin
+from lobby.vocabulary import EventKind
 
 
 def ensure_branch(session: Session, config: BranchConfig) -> Branch:
@@ -96,7 +97,7 @@ def apply_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
         How many services, counters and staff the file lists.
     """
     summary = write_config(uow, config)
-    uow.record("config_loaded", payload={"branch": config.branch.code, **summary})
+    uow.record(EventKind.CONFIG_LOADED, payload={"branch": config.branch.code, **summary})
     return summary
 
 

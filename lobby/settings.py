@@ -19,6 +19,11 @@ from lobby.clock import Clock, FixedClock, SystemClock
 SETTINGS_VERSION = 1
 
 
+def default_backup_dir() -> Path:
+    """Backups beside the database, e.g. ``~/.local/share/lobby/backups``."""
+    return user_data_path("lobby", appauthor=False) / "backups"
+
+
 def default_db_url() -> str:
     """SQLite in the user data directory, e.g. ``~/.local/share/lobby/lobby.db``."""
     return f"sqlite:///{user_data_path('lobby', appauthor=False) / 'lobby.db'}"
@@ -40,6 +45,13 @@ class Settings(BaseSettings):
         speech_repeat: How many times each call is spoken.
         speech_template_zh: Chinese announcement; ``{ticket}`` and ``{counter}`` are filled in.
         speech_template_en: English announcement.
+        backup_dir: Where ``lobby backup`` and closing the day put backups (``LOBBY_BACKUP_DIR``).
+        backup_keep_daily: Closing the day keeps the newest backup of this many days...
+        backup_keep_monthly: ...and of this many months.
+        backup_on_close: Whether closing the day takes a backup.
+        pg_bindir: Where ``pg_dump`` and ``pg_restore`` are; found on the machine when unset.
+        min_free_disk_mb: ``lobby doctor`` fails when less is free where the database and
+            the backups are.
         now: Stop the clock at this moment, an ISO 8601 time with its offset
             (``LOBBY_NOW=2026-11-23T10:00:00+08:00``). Unset (always, in a branch):
             the wall clock. Tests set it so the processes they start share their clock.
@@ -59,6 +71,12 @@ class Settings(BaseSettings):
     speech_repeat: int = Field(default=1, ge=1, le=5)
     speech_template_zh: str = DEFAULT_TEMPLATE_ZH
     speech_template_en: str = DEFAULT_TEMPLATE_EN
+    backup_dir: Path = Field(default_factory=default_backup_dir)
+    backup_keep_daily: int = Field(default=7, ge=1, le=366)
+    backup_keep_monthly: int = Field(default=12, ge=0, le=120)
+    backup_on_close: bool = True
+    pg_bindir: Path | None = None
+    min_free_disk_mb: int = Field(default=500, ge=0)
     now: AwareDatetime | None = None
 
     def clock(self) -> Clock:

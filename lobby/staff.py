@@ -18,6 +18,7 @@ from lobby.db import Database
 from lobby.errors import AuthenticationFailed, LobbyError
 from lobby.models import Staff
 from lobby.security import burn_pin_check, verify_pin
+from lobby.vocabulary import EventKind
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
@@ -63,7 +64,7 @@ def _count_attempt(db: Database, code: str, device: str) -> _Attempt:
         member.failed_attempts += 1
         if member.failed_attempts > MAX_FAILURES:  # guesses in flight already used it up
             member.locked_until, member.failed_attempts = uow.now + LOCKOUT, 0
-            uow.record("staff_locked", payload={"staff": member.code, "why": "attempts"})
+            uow.record(EventKind.STAFF_LOCKED, payload={"staff": member.code, "why": "attempts"})
             return _Attempt(
                 member.id,
                 None,
@@ -106,7 +107,9 @@ def sign_in(
         burn_pin_check(pin)
         if attempt.staff_id is None:
             with db.unit_of_work(device) as uow:
-                uow.record("sign_in_failed", payload={"staff": cleaned[:32], "why": "unknown"})
+                uow.record(
+                    EventKind.SIGN_IN_FAILED, payload={"staff": cleaned[:32], "why": "unknown"}
+                )
         raise AuthenticationFailed(attempt.refusal or WRONG)
     right = verify_pin(attempt.pin_hash, pin)
     refusal: str | None = None
@@ -125,9 +128,9 @@ def sign_in(
             if attempt.number >= MAX_FAILURES:
                 member.locked_until, member.failed_attempts = uow.now + LOCKOUT, 0
                 refusal = f"too many wrong PINs: account {member.code} is locked for 5 min"
-                uow.record("staff_locked", payload={"staff": member.code, "why": "pin"})
+                uow.record(EventKind.STAFF_LOCKED, payload={"staff": member.code, "why": "pin"})
             else:
-                uow.record("sign_in_failed", payload={"staff": member.code, "why": "pin"})
+                uow.record(EventKind.SIGN_IN_FAILED, payload={"staff": member.code, "why": "pin"})
         elif member.role not in (role, "manager"):
             member.failed_attempts = 0
             refused_as = wrong_role
@@ -139,7 +142,7 @@ def sign_in(
         else:
             member.failed_attempts, member.locked_until = 0, None
             if journal_success:
-                uow.record("signed_in", payload={"staff": member.code, "role": role})
+                uow.record(EventKind.SIGNED_IN, payload={"staff": member.code, "role": role})
             view = StaffView(member.code, member.name, member.role, member.must_change_pin)
     if view is None:
         if refused_as is not AuthenticationFailed:

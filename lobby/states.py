@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from lobby.errors import InvalidTransition
+from lobby.vocabulary import EventKind
 
 
 class TicketState(StrEnum):
@@ -44,6 +45,16 @@ class Action(StrEnum):
     TRANSFER = "transferred"
     CANCEL = "cancelled"
     EXPIRE = "expired"
+
+    @property
+    def kind(self) -> EventKind:
+        """The journal kind this operation writes.
+
+        Raises:
+            ValueError: :attr:`EXPIRE`, which is journalled once per closed day
+                (``day_closed`` lists the tickets), never per ticket.
+        """
+        return EventKind(self.value)
 
 
 class Category(StrEnum):

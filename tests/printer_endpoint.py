@@ -10,6 +10,7 @@ from __future__ import annotations
 import selectors
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -18,22 +19,31 @@ from typing import Literal
 from tests.escpos_decoder import Incomplete, next_command
 
 # DLE EOT answers: bits 1 and 4 are always set; 1: bit 3 = offline;
-# 4: bits 2-3 = paper near its end, bits 5-6 = paper out.
+# 2: bit 2 = cover open; 4: bits 2-3 = paper near its end, bits 5-6 = paper out.
 ONLINE, OFFLINE = 0x12, 0x1A
+COVER_CLOSED, COVER_OPEN = 0x12, 0x16
 PAPER_OK, PAPER_NEAR_END, PAPER_OUT = 0x12, 0x1E, 0x72
+#: What a print server that is not a printer may send back: no status byte.
+GARBAGE = b"\xff\xfe?"
 
-Behaviour = Literal["print", "stall", "stop_reading_after_status"]
+Behaviour = Literal["print", "silent", "garbage", "trickle", "stall", "stop_reading_after_status"]
+#: ``trickle``: bytes taken per read, and the pause between reads.
+TRICKLE_BYTES, TRICKLE_PAUSE_S = 1024, 0.02
 
 
 class PrinterEndpoint:
     """A printer listening on a free port of 127.0.0.1, served by one thread.
 
     Args:
-        behaviour: ``print`` reads everything and answers status queries; ``stall``
-            accepts connections but never reads or answers; ``stop_reading_after_status``
-            answers the first two status queries, then stops reading (a printer that
-            jams mid-job).
+        behaviour: ``print`` reads everything and answers status queries; ``silent``
+            reads everything and never answers (a print server, a one-way line);
+            ``garbage`` reads everything and answers each query with bytes that are no
+            status; ``trickle`` reads a few kilobytes at a time with pauses in between
+            (a slow serial bridge) and answers; ``stall`` accepts connections but never
+            reads or answers; ``stop_reading_after_status`` answers the first two status
+            queries, then stops reading (a printer that jams mid-job).
         online: The answer to ``DLE EOT 1``.
+        cover: The answer to ``DLE EOT 2``.
         paper: The answer to ``DLE EOT 4``.
         receive_buffer: SO_RCVBUF of the printer's side, to make a stall show sooner.
     """
@@ -43,11 +53,13 @@ class PrinterEndpoint:
         behaviour: Behaviour = "print",
         *,
         online: int = ONLINE,
+        cover: int = COVER_CLOSED,
         paper: int = PAPER_OK,
         receive_buffer: int | None = None,
     ) -> None:
         self.behaviour = behaviour
-        self.answers = {1: online, 2: 0x12, 3: 0x12, 4: paper}
+        self.answers = {1: online, 2: cover, 3: 0x12, 4: paper}
+        self.queries = 0
         self.jobs: list[bytes] = []
         self.errors: list[str] = []
         self._done = threading.Condition()
@@ -59,6 +71,7 @@ class PrinterEndpoint:
         self.port: int = self._server.getsockname()[1]
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._held: list[socket.socket] = []
+        self._paused: dict[socket.socket, tuple[float, _Stream]] = {}
         self._thread = threading.Thread(target=self._serve, name="printer-endpoint", daemon=True)
         self._thread.start()
 
@@ -97,13 +110,24 @@ class PrinterEndpoint:
             selector.register(self._server, selectors.EVENT_READ, None)
             selector.register(self._wake_reader, selectors.EVENT_READ, None)
             while True:
-                for key, _ in selector.select():
+                for key, _ in selector.select(self._resume(selector)):
                     if key.fileobj is self._wake_reader:
                         return
                     if key.fileobj is self._server:
                         self._accept(selector)
                     else:
                         self._receive(selector, key.fileobj, key.data)  # type: ignore[arg-type]
+
+    def _resume(self, selector: selectors.BaseSelector) -> float | None:
+        """Take back the trickling connections whose pause is over; the wait until the next."""
+        now = time.monotonic()
+        for connection, (at, stream) in list(self._paused.items()):
+            if at <= now:
+                del self._paused[connection]
+                selector.register(connection, selectors.EVENT_READ, stream)
+        if not self._paused:
+            return None
+        return max(0.0, min(at for at, _ in self._paused.values()) - now)
 
     def _accept(self, selector: selectors.BaseSelector) -> None:
         connection, _ = self._server.accept()
@@ -114,7 +138,8 @@ class PrinterEndpoint:
     def _receive(
         self, selector: selectors.BaseSelector, connection: socket.socket, stream: _Stream
     ) -> None:
-        chunk = connection.recv(1 << 16)
+        trickle = self.behaviour == "trickle"
+        chunk = connection.recv(TRICKLE_BYTES if trickle else 1 << 16)
         if not chunk:
             selector.unregister(connection)
             with self._done:
@@ -126,7 +151,11 @@ class PrinterEndpoint:
             while stream.parsed < len(stream.data):
                 command, stream.parsed = next_command(stream.data, stream.parsed)
                 if command.name == "status":
-                    connection.sendall(bytes([self.answers[command.args[0]]]))
+                    self.queries += 1
+                    if self.behaviour == "garbage":
+                        connection.sendall(GARBAGE)
+                    elif self.behaviour != "silent":
+                        connection.sendall(bytes([self.answers[command.args[0]]]))
                     stream.answered += 1
         except Incomplete:
             pass
@@ -135,6 +164,9 @@ class PrinterEndpoint:
             stream.parsed = len(stream.data)
         if self.behaviour == "stop_reading_after_status" and stream.answered >= 2:
             selector.unregister(connection)
+        elif trickle:
+            selector.unregister(connection)
+            self._paused[connection] = (time.monotonic() + TRICKLE_PAUSE_S, stream)
 
 
 class _Stream:

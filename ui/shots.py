@@ -214,18 +214,18 @@ class _ShotsPrinter:
 
     def print_ticket(self, ticket: PrintableTicket) -> None:
         """Write the ticket's picture, or fail as a switched-off printer does."""
-        from devices.printer import PrinterOffline
+        from devices.printer import PrinterUnreachable
 
         if self.unplugged:
-            raise PrinterOffline(self.uri, "connection refused", ticket=ticket.number)
+            raise PrinterUnreachable(self.uri, "connection refused", ticket=ticket.number)
         self._png.print_ticket(ticket)
 
     def print_receipt(self, receipt: PrintableReceipt) -> None:
         """Write the complaint receipt's picture."""
-        from devices.printer import PrinterOffline
+        from devices.printer import PrinterUnreachable
 
         if self.unplugged:
-            raise PrinterOffline(self.uri, "connection refused", ticket=receipt.reference)
+            raise PrinterUnreachable(self.uri, "connection refused", ticket=receipt.reference)
         self._png.print_receipt(receipt)
 
     def print_test_page(self, branch_zh: str, branch_en: str) -> None:
@@ -233,12 +233,12 @@ class _ShotsPrinter:
         self._png.print_test_page(branch_zh, branch_en)
 
     def status(self) -> PrinterStatus:
-        """Online with paper, or offline once unplugged."""
+        """Online with paper, or unreachable once unplugged."""
         from devices.printer import PrinterStatus
 
         if self.unplugged:
-            return PrinterStatus(False, None, "connection refused")
-        return PrinterStatus(True, "ok")
+            return PrinterStatus("unreachable", "connection refused")
+        return PrinterStatus("ready")
 
     def close(self) -> None:
         """Nothing to release."""

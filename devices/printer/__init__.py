@@ -14,25 +14,30 @@ Chinese and English; a bad address is :class:`BadPrinterUri` (exit code 2).
 
 from devices.printer.errors import (
     BadPrinterUri,
+    CoverOpen,
     PaperOut,
     PrinterError,
     PrinterOffline,
     PrinterTimeout,
+    PrinterUnreachable,
 )
 from devices.printer.factory import open_printer
 from devices.printer.print_queue import PrintQueue
 from devices.printer.protocol import TicketPrinter
-from devices.printer.status import PaperState, PrinterStatus
+from devices.printer.status import PaperState, PrinterState, PrinterStatus
 
 __all__ = [
     "BadPrinterUri",
+    "CoverOpen",
     "PaperOut",
     "PaperState",
     "PrintQueue",
     "PrinterError",
     "PrinterOffline",
+    "PrinterState",
     "PrinterStatus",
     "PrinterTimeout",
+    "PrinterUnreachable",
     "TicketPrinter",
     "open_printer",
 ]

@@ -44,9 +44,21 @@ class PrinterError(LobbyError):
 
 
 class PrinterOffline(PrinterError):
-    """The printer cannot be reached: unplugged, switched off, refused, cover open."""
+    """The printer cannot print now: it reports offline, or the line to it broke."""
 
-    headline = "打印机未连接 / printer offline"
+    headline = "打印机离线 / printer offline"
+
+
+class PrinterUnreachable(PrinterOffline):
+    """No connection to the printer: refused, no route, no answer, no such device."""
+
+    headline = "无法连接打印机 / printer unreachable"
+
+
+class CoverOpen(PrinterOffline):
+    """The printer reports its cover open."""
+
+    headline = "打印机盖未关 / printer cover open"
 
 
 class PrinterTimeout(PrinterError):

@@ -44,4 +44,5 @@ def open_printer(uri: str, *, paper_width_mm: int = 80, timeout_s: float = 5.0) 
         partial(connections.make_link, target, uri, timeout_s),
         width,
         check_status=check_status,
+        timeout_s=timeout_s,
     )

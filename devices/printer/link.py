@@ -22,11 +22,11 @@ class Link(Protocol):
     def send(self, msg: bytes) -> None:
         """Write bytes to the printer."""
 
-    def is_online(self) -> bool:
-        """Ask the printer whether it is online (``DLE EOT 1``)."""
+    def ask(self, kind: int, wait_s: float) -> int | None:
+        """Send the status query ``DLE EOT kind``; its answer byte, None if none in ``wait_s``."""
 
-    def paper_status(self) -> int:
-        """Ask the paper sensor (``DLE EOT 4``): 2 plenty, 1 near the end, 0 out."""
+    def drain(self) -> None:
+        """Wait, within the time limit, until the printer has taken what was sent."""
 
     def close(self) -> None:
         """Release the connection."""

@@ -23,7 +23,7 @@ class NullTicketPrinter:
 
     def status(self) -> PrinterStatus:
         """Unknown: there is no printer."""
-        return PrinterStatus(None, None, "no printer configured")
+        return PrinterStatus("unknown", "no printer configured")
 
     def close(self) -> None:
         """Nothing to release."""

@@ -54,7 +54,7 @@ class PngTicketPrinter:
 
     def status(self) -> PrinterStatus:
         """Unknown: an image file has no paper."""
-        return PrinterStatus(None, None, f"images in {self.directory}")
+        return PrinterStatus("unknown", f"images in {self.directory}")
 
     def close(self) -> None:
         """Nothing to release."""

@@ -4,13 +4,19 @@ The key is a hash of (voice id, rate, text): another voice or rate is another fi
 Files appear atomically (rendered to a temporary name, then renamed), so a worker
 killed mid-phrase never leaves half a phrase behind. The least recently used files
 are removed once the directory holds more than ``max_entries``.
+
+A cache directory that cannot be written (``XDG_CACHE_HOME`` naming a file, a
+read-only home) is replaced by one in the temporary directory, with a warning in
+the log: announcements must not fail for want of a cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -21,10 +27,38 @@ from platformdirs import user_cache_path
 CACHE_FORMAT = 1
 MAX_ENTRIES = 2000  # about 4 s, 180 KB a phrase: ~350 MB at most
 
+log = logging.getLogger(__name__)
+
 
 def default_cache_dir() -> Path:
     """The user cache directory, e.g. ``~/.cache/lobby/speech``."""
     return user_cache_path("lobby", appauthor=False) / "speech"
+
+
+def _writable(directory: Path) -> bool:
+    """Whether phrases can be stored in ``directory`` (created when missing)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / f".{uuid.uuid4().hex}.probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def fallback_cache_dir() -> Path:
+    """This user's own phrase cache in the temporary directory (mode 0700)."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    shared = Path(tempfile.gettempdir()) / f"lobby-speech-{uid}"
+    try:
+        shared.mkdir(mode=0o700, exist_ok=True)
+        info = shared.lstat()
+        if shared.is_dir() and not shared.is_symlink() and info.st_uid == uid:
+            return shared
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="lobby-speech-"))  # someone else holds that name
 
 
 def _touch(path: Path) -> None:
@@ -43,9 +77,15 @@ class PhraseCache:
     """
 
     def __init__(self, directory: Path | None = None, *, max_entries: int = MAX_ENTRIES) -> None:
-        self.directory = directory or default_cache_dir()
+        wanted = directory or default_cache_dir()
         self.max_entries = max_entries
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if _writable(wanted):
+            self.directory = wanted
+        else:
+            self.directory = fallback_cache_dir()
+            log.warning(
+                "speech cache %s cannot be written; using %s instead", wanted, self.directory
+            )
 
     @staticmethod
     def key(voice_id: str, rate: int, text: str) -> str:
@@ -65,6 +105,10 @@ class PhraseCache:
         except FileNotFoundError:
             return None
         return path
+
+    def discard(self, key: str) -> None:
+        """Remove the stored phrase with ``key`` (it is damaged), if it is still there."""
+        self.path(key).unlink(missing_ok=True)
 
     def temp_path(self) -> Path:
         """A fresh name in the cache directory to render into."""

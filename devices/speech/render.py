@@ -2,23 +2,28 @@
 
 The sentences come from :func:`lobby.announce.call_phrases`; this module only voices
 them. Each phrase is rendered once per (voice, rate, text) and then taken from the
-:class:`~devices.speech.cache.PhraseCache`.
+:class:`~devices.speech.cache.PhraseCache`; a cached phrase that cannot be read
+is deleted and rendered again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from devices.speech.audio import GAP_S, compose_wav, read_wav
 from devices.speech.cache import PhraseCache
+from devices.speech.errors import SpeechError
 from devices.speech.synthesizer import Synthesis
 from devices.speech.voices import VoiceChoice, spoken_languages
 from lobby.announce import DEFAULT_TEMPLATE_EN, DEFAULT_TEMPLATE_ZH, Phrase, call_phrases
 from lobby.errors import InvalidInput
 from lobby.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class SpeechSynthesizer(Protocol):
@@ -76,7 +81,13 @@ class PhraseRenderer:
         key = self.cache.key(voice.id, self.synthesizer.rate, phrase.text)
         hit = self.cache.lookup(key)
         if hit is not None:
-            return RenderedPhrase(phrase, voice.id, hit, cached=True)
+            try:
+                read_wav(hit)
+            except SpeechError as exc:  # damaged on disk: render it again
+                log.warning("cached phrase %s is damaged (%s); rendering it again", hit, exc)
+                self.cache.discard(key)
+            else:
+                return RenderedPhrase(phrase, voice.id, hit, cached=True)
         temp = self.cache.temp_path()
         try:
             done = self.synthesizer.synthesize(phrase.text, voice.id, temp)

@@ -37,9 +37,10 @@ from lobby.models import Branch, Counter, Service, Staff, Ticket
 from lobby.seeding import write_config
 from lobby.states import TicketState
 from lobby.views import JsonView
+from lobby.vocabulary import CONFIG_CHANGES, EventKind
 
 #: Journal kinds a running app should react to by re-reading its configuration.
-CONFIG_EVENT_KINDS = frozenset({"config_loaded", "config_changed", "profile_changed"})
+CONFIG_EVENT_KINDS = CONFIG_CHANGES
 _KEYS = {"services": "code", "profiles": "code", "counters": "number", "staff": "code"}
 _KEYS["notices"] = "key"
 
@@ -93,7 +94,7 @@ def change_config(uow: UnitOfWork, what: str, edit: Edit) -> ConfigChange:
     _check_live(uow, old, new, manager.code)
     write_config(uow, new)
     counters = _profile_changes(old, new)
-    uow.record("config_changed", payload={"what": what, "changes": changes})
+    uow.record(EventKind.CONFIG_CHANGED, payload={"what": what, "changes": changes})
     if counters:
         ids = dict(
             uow.session.execute(
@@ -103,7 +104,7 @@ def change_config(uow: UnitOfWork, what: str, edit: Edit) -> ConfigChange:
         for number in counters:
             profile = next(c.profile for c in new.counters if c.number == number)
             uow.record(
-                "profile_changed",
+                EventKind.PROFILE_CHANGED,
                 counter_id=ids[number],
                 payload={"counter": number, "profile": profile},
             )

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from lobby import engine
-from lobby.board import board as read_board
 from lobby.cli.context import CliContext
 from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
@@ -17,6 +16,7 @@ from lobby.db import Database, translate_errors
 from lobby.errors import InvalidInput
 from lobby.feed import Feed, change_detector
 from lobby.models import Branch
+from lobby.queries.board import board as read_board
 from lobby.reports import MAX_DAYS, Figures, Report, build_report, report_to_csv
 from lobby.seeding import initialise
 from lobby.views import EventView

@@ -66,23 +66,38 @@ def shots(args: argparse.Namespace, ctx: CliContext) -> None:
         ctx.emit({"file": str(path)}, str(path))
 
 
+Handler = Callable[[argparse.Namespace, CliContext], None]
+
+
+def _present(app: str, handler: Handler) -> Handler:
+    """Run ``handler`` announced as a connected app (a restore refuses while it runs)."""
+
+    def run(args: argparse.Namespace, ctx: CliContext) -> None:
+        from lobby.lifecycle.presence import app_presence
+
+        with app_presence(ctx.db_url, app):
+            handler(args, ctx)
+
+    return run
+
+
 def register(add: Add) -> None:
     """Add the app commands to the parser."""
-    p = add("teller", teller, "start the teller console")
+    p = add("teller", _present("teller", teller), "start the teller console")
     p.add_argument("--counter", type=int, metavar="N", help="preselect this counter")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
-    p = add("display", display, "start the hall display")
+    p = add("display", _present("display", display), "start the hall display")
     p.add_argument("--layout", choices=["board", "counters"], default="board")
     p.add_argument("--voice", choices=["on", "off"], default="on")
     p.add_argument("--lang", default="zh,en", help="announcement languages, in order")
     p.add_argument("--full-screen", action="store_true")
-    p = add("greeter", greeter, "start the greeter's tablet app")
+    p = add("greeter", _present("greeter", greeter), "start the greeter's tablet app")
     p.add_argument(
         "--printer", metavar="URI", help="ticket printer (default: LOBBY_PRINTER, else none)"
     )
     p.add_argument("--kiosk", action="store_true", help="full screen")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
-    p = add("manager", manager, "start the branch manager's app")
+    p = add("manager", _present("manager", manager), "start the branch manager's app")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
     p = add("shots", shots, "render an app's screens to PNG")
     p.add_argument("app", choices=APPS)

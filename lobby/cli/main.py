@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from lobby import __version__
-from lobby.cli import admin, apps, manage, printing, queue, simulation, speaking
+from lobby.cli import admin, apps, lifecycle, manage, printing, queue, simulation, speaking
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
 
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     admin.register(add)
     manage.register(add)
+    lifecycle.register(add)
     queue.register(add)
     printing.register(add)
     speaking.register(add)

@@ -26,6 +26,16 @@ Add = Callable[
     [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
 ]
 
+#: ``lobby print --status`` in words (``devices.printer.PrinterState``).
+STATUS_WORDS = {
+    "ready": "打印机正常 / ready",
+    "paper_near_end": "打印纸将用完 / paper near its end",
+    "unknown": "打印机状态未知 / status unknown",
+    "cover_open": "打印机盖未关 / cover open",
+    "offline": "打印机离线 / offline",
+    "paper_out": "打印机缺纸 / paper out",
+    "unreachable": "无法连接打印机 / unreachable",
+}
 #: Shown on a test page printed before the branch is set up.
 UNSET_BRANCH = ("Lobby 排队叫号系统", "Lobby queue system")
 
@@ -40,10 +50,9 @@ def print_command(args: argparse.Namespace, ctx: CliContext) -> None:
     try:
         if args.status:
             status = printer.status()
-            online = {True: "online", False: "offline", None: "unknown"}[status.online]
             ctx.emit(
                 {"printer": uri, **status.to_json()},
-                f"{uri}: {online}, paper {status.paper or 'unknown'}"
+                f"{uri}: {STATUS_WORDS.get(status.state, status.state)}"
                 + (f" ({status.detail})" if status.detail else ""),
             )
         elif args.test:
@@ -76,6 +85,17 @@ def print_issued(ctx: CliContext, uri: str, number: str) -> None:
         printer.print_ticket(ticket)
     finally:
         printer.close()
+
+
+def check_printer_uri(uri: str) -> None:
+    """Refuse (exit 2) an address that names no printer; nothing is connected.
+
+    Raises:
+        BadPrinterUri: The address is not understood.
+    """
+    from devices.printer.uri import parse_printer_uri  # no device library needed
+
+    parse_printer_uri(uri)
 
 
 def _open(uri: str, paper_width_mm: int, ctx: CliContext) -> TicketPrinter:

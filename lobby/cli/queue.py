@@ -29,6 +29,12 @@ def _emit_ticket(ctx: CliContext, ticket: TicketView) -> None:
 
 def issue(args: argparse.Namespace, ctx: CliContext) -> None:
     """Issue a ticket for SERVICE."""
+    uri = args.printer or ctx.settings.printer
+    printing = uri.strip().lower() != "none"
+    if printing:
+        from lobby.cli.printing import check_printer_uri
+
+        check_printer_uri(uri)  # an address that can never print is refused before the commit
     with ctx.unit_of_work() as uow:
         ticket = engine.issue_ticket(
             uow,
@@ -40,8 +46,7 @@ def issue(args: argparse.Namespace, ctx: CliContext) -> None:
             appointment_code=args.appointment,
         )
     _emit_ticket(ctx, ticket)  # the ticket is committed and shown, whatever the printer does
-    uri = args.printer or ctx.settings.printer
-    if uri.strip().lower() != "none":
+    if printing:
         from lobby.cli.printing import print_issued
 
         print_issued(ctx, uri, ticket.number)

@@ -24,6 +24,7 @@ from lobby.errors import InvalidInput, InvalidTransition, NotFound
 from lobby.manager_auth import require_manager
 from lobby.models import Complaint, ComplaintNote, Staff
 from lobby.phone import normalize_phone
+from lobby.vocabulary import EventKind
 
 
 def file_complaint(
@@ -72,7 +73,7 @@ def file_complaint(
             created_by=uow.actor,
         )
     )
-    uow.record("complaint_filed", payload={"reference": reference, "category": category})
+    uow.record(EventKind.COMPLAINT_FILED, payload={"reference": reference, "category": category})
     return reference
 
 
@@ -88,7 +89,7 @@ def _locked(uow: UnitOfWork, reference: str) -> Complaint:
 def _journal(uow: UnitOfWork, complaint: Complaint, **details: object) -> None:
     complaint.updated_at = uow.now
     uow.record(
-        "complaint_updated",
+        EventKind.COMPLAINT_UPDATED,
         payload={"reference": complaint.reference, "status": complaint.status, **details},
     )
 

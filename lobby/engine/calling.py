@@ -19,6 +19,7 @@ from lobby.models import Counter, Event, Ticket, WorkProfileEntry
 from lobby.routing import Candidate, RoutingPolicy, choose_next
 from lobby.states import Action, TicketState
 from lobby.views import TicketView
+from lobby.vocabulary import EventKind
 
 MAX_CLAIM_ATTEMPTS = 20
 STREAK_WINDOW = 10
@@ -155,7 +156,7 @@ def _recent_calls_priority(uow: UnitOfWork, counter: Counter) -> list[bool]:
     """For the counter's latest calls, newest first, whether each was a priority call."""
     payloads = uow.session.scalars(
         select(Event.payload)
-        .where(Event.counter_id == counter.id, Event.kind == Action.CALL.value)
+        .where(Event.counter_id == counter.id, Event.kind == EventKind.CALLED)
         .order_by(Event.id.desc())
         .limit(STREAK_WINDOW)
     )

@@ -169,7 +169,7 @@ def move(
         body["counter"] = where.number
     body.update(payload or {})
     uow.record(
-        action.value,
+        action.kind,
         ticket_id=ticket.id,
         counter_id=where.id if where else None,
         payload=body,

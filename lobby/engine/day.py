@@ -13,8 +13,9 @@ from lobby.errors import CounterBusy, InvalidInput
 from lobby.models import Appointment, Ticket
 from lobby.reports import roll_up_closed_days
 from lobby.states import Action, TicketState, next_state
+from lobby.vocabulary import CounterStatus, EventKind
 
-COUNTER_STATUSES = ("open", "break", "closed")
+COUNTER_STATUSES = tuple(CounterStatus)
 
 
 def close_day(uow: UnitOfWork, day: date | None = None) -> int:
@@ -55,7 +56,7 @@ def close_day(uow: UnitOfWork, day: date | None = None) -> int:
         uow.session, min(last, uow.today - timedelta(days=1)), uow.branch.timezone, uow.now
     )
     uow.record(
-        "day_closed",
+        EventKind.DAY_CLOSED,
         payload={
             "day": last.isoformat(),
             "expired": len(leftovers),
@@ -80,4 +81,6 @@ def set_counter_status(uow: UnitOfWork, counter_number: int, status: str) -> Non
     if status != "open" and (held := open_ticket(uow, counter)) is not None:
         raise CounterBusy(f"counter {counter.number} still has ticket {held.number} open")
     counter.status = status
-    uow.record(f"counter_{status}", counter_id=counter.id, payload={"counter": counter.number})
+    uow.record(
+        CounterStatus(status).kind, counter_id=counter.id, payload={"counter": counter.number}
+    )

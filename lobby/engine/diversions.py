@@ -10,6 +10,7 @@ from __future__ import annotations
 from lobby.db import UnitOfWork
 from lobby.engine.common import service_by_code
 from lobby.errors import InvalidInput
+from lobby.vocabulary import EventKind
 
 #: Why a customer was sent elsewhere.
 DIVERSION_REASONS = ("self_service",)
@@ -35,4 +36,4 @@ def record_diversion(uow: UnitOfWork, service_code: str, reason: str = "self_ser
     service = service_by_code(uow, service_code)
     if not (service.self_service_zh or service.self_service_en):
         raise InvalidInput(f"service {service.code!r} has no self-service machine to send to")
-    uow.record("diverted", payload={"service": service.code, "reason": reason})
+    uow.record(EventKind.DIVERTED, payload={"service": service.code, "reason": reason})

@@ -17,6 +17,7 @@ from lobby.models import Appointment, Service, Ticket, TicketSequence, Visit
 from lobby.phone import normalize_phone
 from lobby.states import Category, TicketState
 from lobby.views import TicketView
+from lobby.vocabulary import EventKind
 
 MAX_NOTE = 500
 MAX_DAILY_NUMBER = 999
@@ -137,7 +138,7 @@ def issue_ticket(
     if appointment is not None:
         appointment.status, appointment.ticket_id = "checked_in", ticket.id
         payload["appointment"] = appointment.code
-    uow.record("issued", ticket_id=ticket.id, payload=payload)
+    uow.record(EventKind.ISSUED, ticket_id=ticket.id, payload=payload)
     return ticket_view(ticket)
 
 
@@ -169,7 +170,7 @@ def book_appointment(
             phone=normalize_phone(phone) if phone else None,
         )
     )
-    uow.record("appointment_booked", payload={"code": code, "service": service.code})
+    uow.record(EventKind.APPOINTMENT_BOOKED, payload={"code": code, "service": service.code})
     return code
 
 

@@ -26,6 +26,7 @@ from lobby.models import Rating, Visit
 from lobby.phone import normalize_phone
 from lobby.states import TicketState
 from lobby.views import VisitView, masked
+from lobby.vocabulary import EventKind
 
 __all__ = [
     "COMPLAINT_CATEGORIES",
@@ -91,7 +92,7 @@ def confirm_details(
         visit.documents_checked = changes["documents"] = list(documents)
     visit.confirmed_at, visit.confirmed_by = uow.now, uow.actor
     uow.record(
-        "details_confirmed",
+        EventKind.DETAILS_CONFIRMED,
         ticket_id=ticket.id,
         counter_id=ticket.counter_id,
         payload={"number": ticket.number, "changes": changes},
@@ -121,7 +122,7 @@ def rate_visit(uow: UnitOfWork, number: str, score: int, comment: str = "") -> N
         )
     )
     uow.record(
-        "visit_rated",
+        EventKind.VISIT_RATED,
         ticket_id=ticket.id,
         counter_id=ticket.counter_id,
         payload={"number": ticket.number, "score": score},

@@ -2,19 +2,13 @@
 
 * :func:`predict` over a :class:`QueueSnapshot` (plain data) is what the simulator
   and the live branch share.
-* :func:`estimate_wait` (one ticket), :func:`arrival_estimates` (a customer joining
-  each service now: greeter and hall display) and :func:`service_outlook` (the
-  manager's live floor) read the database.
+* :func:`estimate_wait` (one ticket) and :func:`arrival_estimates` (a customer joining
+  each service now) read the database; the screens' queue records built on them are
+  in :mod:`lobby.queries.queues`.
 """
 
 from lobby.estimate.core import predict, wait_range
-from lobby.estimate.live import (
-    ServiceOutlook,
-    arrival_estimates,
-    estimate_wait,
-    live_snapshot,
-    service_outlook,
-)
+from lobby.estimate.live import arrival_estimates, estimate_wait, live_snapshot
 from lobby.estimate.snapshot import (
     OpenCounter,
     Prediction,
@@ -28,14 +22,12 @@ __all__ = [
     "OpenCounter",
     "Prediction",
     "QueueSnapshot",
-    "ServiceOutlook",
     "ServiceRates",
     "WaitEstimate",
     "arrival_estimates",
     "estimate_wait",
     "live_snapshot",
     "predict",
-    "service_outlook",
     "service_rates",
     "wait_range",
 ]

@@ -9,7 +9,6 @@ itself runs in memory. Times are aware UTC datetimes as the models return them.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -29,7 +28,8 @@ from lobby.estimate.snapshot import (
 )
 from lobby.models import Branch, Counter, Event, Service, Ticket, WorkProfileEntry
 from lobby.routing import RoutingPolicy
-from lobby.states import Action, TicketState
+from lobby.states import TicketState
+from lobby.vocabulary import EventKind
 
 #: Finished tickets per service whose durations make the recent mean.
 RECENT_SERVICES = 20
@@ -40,34 +40,6 @@ HISTORY_WEEKS = 4
 #: Slots of :data:`PROFILE_SLOT_MIN` minutes looked ahead in history.
 HISTORY_SLOTS = 8
 _OPEN = (TicketState.CALLED.value, TicketState.SERVING.value)
-
-
-@dataclass(frozen=True)
-class ServiceOutlook:
-    """How one service's queue stands and where it is heading.
-
-    Attributes:
-        service_code: The service.
-        waiting: Tickets waiting now.
-        longest_wait_s: Seconds the longest-waiting ticket has waited.
-        predicted_wait_min: Expected wait of a regular customer joining now.
-        low_min: Lower end of that prediction's range.
-        high_min: Upper end of that prediction's range.
-        target_wait_min: The service's target wait.
-        heading_past_target: The predicted wait, or the longest wait so far, is past
-            the target.
-        counters_open: Open counters that serve the service (any tier).
-    """
-
-    service_code: str
-    waiting: int
-    longest_wait_s: float
-    predicted_wait_min: float
-    low_min: int
-    high_min: int
-    target_wait_min: int
-    heading_past_target: bool
-    counters_open: int
 
 
 def routing_policy(stored: dict[str, Any] | None) -> RoutingPolicy:
@@ -136,7 +108,7 @@ def _open_counters(session: Session, today: date) -> list[OpenCounter]:
     streaks: dict[int, list[bool]] = defaultdict(list)
     for counter_id, payload in session.execute(
         select(Event.counter_id, Event.payload)
-        .where(Event.kind == Action.CALL.value)
+        .where(Event.kind == EventKind.CALLED)
         .order_by(Event.id.desc())
         .limit(20 * max(1, len(counters)))
     ):
@@ -280,51 +252,3 @@ def arrival_estimates(
     snapshot = live_snapshot(session, now, today)
     active = session.scalars(select(Service.id).where(Service.active)).all()
     return predict(snapshot, [], active).new_arrivals
-
-
-def service_outlook(session: Session, now: datetime) -> list[ServiceOutlook]:
-    """The live floor for the manager: each active service's queue and where it is heading.
-
-    One call reads the database once (a handful of queries) and replays the routing
-    rule in memory; it takes milliseconds and is meant to be called on every journal
-    change or every few seconds.
-
-    Args:
-        session: A session that can read the branch.
-        now: The current time (aware), e.g. the app's clock.
-
-    Returns:
-        One :class:`ServiceOutlook` per active service, in display order.
-        ``heading_past_target`` is true when a customer joining now is expected to
-        wait longer than the service's ``target_wait_min``, or when someone has
-        already waited longer than that: the manager's alert.
-    """
-    branch = session.get_one(Branch, 1)
-    today = business_day(now, branch.timezone)
-    snapshot = live_snapshot(session, now, today)
-    services = session.scalars(
-        select(Service).where(Service.active).order_by(Service.sort_order, Service.id)
-    ).all()
-    estimates = predict(snapshot, [], [s.id for s in services]).new_arrivals
-    outlook = []
-    for service in services:
-        queue = [c for c in snapshot.waiting if c.service_id == service.id]
-        longest = max(((now - c.queued_at).total_seconds() for c in queue), default=0.0)
-        estimate = estimates[service.id]
-        target = service.target_wait_min
-        outlook.append(
-            ServiceOutlook(
-                service_code=service.code,
-                waiting=len(queue),
-                longest_wait_s=max(0.0, longest),
-                predicted_wait_min=round(estimate.expected_min, 1),
-                low_min=estimate.low_min,
-                high_min=estimate.high_min,
-                target_wait_min=target,
-                heading_past_target=estimate.expected_min > target or longest > target * 60,
-                counters_open=sum(
-                    1 for c in snapshot.counters if service.id in c.tiers and not c.on_break
-                ),
-            )
-        )
-    return outlook

@@ -384,8 +384,16 @@
             <translation>● Out of paper</translation>
         </message>
         <message>
+            <source>● 打印机盖未关</source>
+            <translation>● Printer cover open</translation>
+        </message>
+        <message>
             <source>● 打印机离线</source>
             <translation>● Printer offline</translation>
+        </message>
+        <message>
+            <source>● 无法连接打印机</source>
+            <translation>● Printer unreachable</translation>
         </message>
         <message>
             <source>● 打印机状态未知</source>

@@ -25,13 +25,13 @@ from sqlalchemy import func, select
 
 from devices.printer import open_printer
 from devices.printer.layout import render_receipt
-from lobby import engine
+from lobby import admin, engine
 from lobby.db import Database
 from lobby.models import Appointment, Complaint, Event, Ticket, Visit
 from lobby.receipt_print import printable_receipt
 from tests.escpos_decoder import decode, printed_picture
 from tests.helpers import ManualClock, environment_at
-from tests.printer_endpoint import OFFLINE, ONLINE, PrinterEndpoint
+from tests.printer_endpoint import OFFLINE, ONLINE, PrinterEndpoint, closed_port
 from ui.common.app import make_app
 from ui.greeter.i18n import TRANSLATIONS
 from ui.greeter.main import GreeterApp, GreeterOptions, bootstrap
@@ -457,6 +457,40 @@ def test_printer_offline_leaves_the_ticket_valid_on_screen_and_reprintable(
         assert len(tickets(db)) == 1
 
 
+def test_a_printer_that_never_answers_status_shows_unknown_and_prints(
+    open_greeter: Callable[..., Greeter], db: Database
+) -> None:
+    with PrinterEndpoint("silent") as printer:
+        greeter = open_greeter(printer.uri)
+        window = greeter.window
+        badge = window.header.printer
+        greeter.qtbot.waitUntil(lambda: badge.health.state != "checking", timeout=10_000)
+        assert badge.health.state == "unknown"
+        assert badge.text() == "● 打印机状态未知"
+        greeter.tap(window.tiles.tiles["wealth"])
+        greeter.tap(window.details.confirm_button)
+        greeter.settle()
+        assert "已打印" in window.ticket.printing.text()
+        assert window.ticket.printing.property("level") != "error"
+        greeter.qtbot.waitUntil(lambda: len(pictures(printer.jobs)) == 1, timeout=10_000)
+        view = greeter.app.controller.last_ticket
+        assert view is not None
+        assert qr_codes(pictures(printer.jobs)[0]) == [view.ticket.code]
+        assert badge.health.state == "unknown"  # it printed, and still tells nothing
+
+
+def test_an_unreachable_printer_is_not_called_out_of_paper(
+    open_greeter: Callable[..., Greeter], db: Database
+) -> None:
+    with closed_port() as uri:
+        greeter = open_greeter(uri)
+        badge = greeter.window.header.printer
+        greeter.qtbot.waitUntil(lambda: badge.health.state != "checking", timeout=10_000)
+        assert badge.health.state == "unreachable"
+        assert badge.text() == "● 无法连接打印机"
+        assert "connection refused" in badge.toolTip()
+
+
 def test_tapping_the_badge_asks_the_printer_again(
     open_greeter: Callable[..., Greeter],
 ) -> None:
@@ -491,6 +525,22 @@ def test_live_counts_update_when_another_process_issues(
     )
     greeter.qtbot.waitUntil(lambda: tile.queue.text().startswith("等候 1 人"), timeout=10_000)
     assert "分钟" in tile.queue.text()
+
+
+def test_a_service_renamed_by_the_manager_shows_within_a_second_without_a_ticket(
+    open_greeter: Callable[..., Greeter], db: Database
+) -> None:
+    greeter = open_greeter()
+    tile = greeter.window.tiles.tiles["cash"]
+    assert tile.name_en.text() != "Cash and coins"
+    with db.read() as session:
+        cash = next(s for s in admin.export_config(session).services if s.code == "cash")
+    renamed = cash.model_copy(update={"name_zh": "现金与硬币", "name_en": "Cash and coins"})
+    with db.unit_of_work("M01") as uow:  # what the manager app's configuration page runs
+        admin.save_service(uow, renamed)
+    greeter.qtbot.waitUntil(lambda: tile.name_en.text() == "Cash and coins", timeout=1_000)
+    assert tile.name.text().endswith("现金与硬币")
+    assert tickets(db) == []
 
 
 # --- touch, language, text size ------------------------------------------------------------

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from lobby import admin, engine
 from lobby.config import SAMPLE_BRANCH, load_branch_config, parse_branch_config
-from lobby.counter_view import counter_overview
 from lobby.db import Database
 from lobby.errors import AuthenticationFailed, ConfigError, InvalidInput, LobbyError, NotFound
 from lobby.models import Event
+from lobby.queries.counter_view import counter_overview
 from lobby.staff import sign_in
 from tests.helpers import ManualClock
 

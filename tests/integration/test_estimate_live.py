@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from lobby import engine
-from lobby.board import service_queues
 from lobby.cli.main import main
 from lobby.db import Database
 from lobby.errors import InvalidInput
-from lobby.estimate import estimate_wait, live_snapshot, service_outlook
+from lobby.estimate import estimate_wait, live_snapshot
 from lobby.estimate.replay import IDLE_REACTION_MIN
 from lobby.models import Service, Ticket, Visit
+from lobby.queries.board import service_queues
+from lobby.queries.queues import service_outlook
 from lobby.staffing import advise_from_history
 from lobby.views import TicketView
 from tests.helpers import ManualClock
@@ -86,7 +87,7 @@ def test_board_and_outlook_predict_a_new_arrival(db: Database, clock: ManualCloc
     now = clock.now()
     with db.read() as session:
         queues = {q.service: q for q in service_queues(session, now.date(), now)}
-        outlook = {o.service_code: o for o in service_outlook(session, now)}
+        outlook = {o.service: o for o in service_outlook(session, now)}
         codes = session.scalars(select(Service.code).where(Service.active)).all()
     assert set(outlook) == set(codes)
     cash = outlook["cash"]

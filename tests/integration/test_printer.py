@@ -23,15 +23,17 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode as read_codes
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 
 from devices.printer import (
     BadPrinterUri,
+    CoverOpen,
     PaperOut,
     PrinterError,
     PrinterOffline,
     PrinterStatus,
     PrinterTimeout,
+    PrinterUnreachable,
     PrintQueue,
     open_printer,
 )
@@ -48,9 +50,12 @@ from lobby.views import TicketView
 from tests.escpos_decoder import Incomplete, decode, next_command, printed_picture
 from tests.helpers import ManualClock
 from tests.printer_endpoint import (
+    COVER_OPEN,
     OFFLINE,
     PAPER_NEAR_END,
     PAPER_OUT,
+    TRICKLE_BYTES,
+    TRICKLE_PAUSE_S,
     PrinterEndpoint,
     closed_port,
 )
@@ -144,8 +149,8 @@ def test_issued_ticket_prints_and_reads_back(
 
 def test_status_of_a_working_printer(endpoint: PrinterEndpoint) -> None:
     status = open_printer(endpoint.uri).status()
-    assert status == PrinterStatus(True, "ok", "")
-    assert status.ready
+    assert status == PrinterStatus("ready", "")
+    assert (status.online, status.paper, status.ready) == (True, "ok", True)
 
 
 def test_paper_near_its_end_still_prints_and_shows_in_status(db: Database) -> None:
@@ -155,24 +160,30 @@ def test_paper_near_its_end_still_prints_and_shows_in_status(db: Database) -> No
         target.print_ticket(printable(db, view))
         assert qr_codes(picture_of(printer.wait_for_jobs(1)[0])) == [view.code]
         status = target.status()
-    assert (status.online, status.paper, status.ready) == (True, "near_end", True)
+    assert (status.state, status.online, status.paper, status.ready) == (
+        "paper_near_end",
+        True,
+        "near_end",
+        True,
+    )
 
 
 # --- failures never lose the ticket -------------------------------------------------
 
 
-def test_closed_port_is_offline_and_the_ticket_is_kept(db: Database) -> None:
+def test_closed_port_is_unreachable_and_the_ticket_is_kept(db: Database) -> None:
     view = issue(db)
     with closed_port() as uri:
         printer = open_printer(uri, timeout_s=TIMEOUT_S)
-        with pytest.raises(PrinterOffline) as failed:
+        with pytest.raises(PrinterUnreachable) as failed:
             printer.print_ticket(printable(db, view))
         status = printer.status()
     message = str(failed.value)
-    assert message.startswith(f"打印机未连接 / printer offline ({uri}: connection refused)")
+    assert message.startswith(f"无法连接打印机 / printer unreachable ({uri}: connection refused)")
     assert f"{view.number} is still valid, reprint it" in message
     assert failed.value.ticket == view.number
     assert failed.value.exit_code == 5
+    assert status == PrinterStatus("unreachable", "connection refused")
     assert (status.online, status.ready) == (False, False)
     assert_reprints(db, view)
 
@@ -180,17 +191,18 @@ def test_closed_port_is_offline_and_the_ticket_is_kept(db: Database) -> None:
 def test_stalled_printer_times_out_within_the_limit(db: Database) -> None:
     view = issue(db)
     ticket = printable(db, view)
-    with PrinterEndpoint("stall") as stalled:
+    with PrinterEndpoint("stall", receive_buffer=4096) as stalled:
         printer = open_printer(stalled.uri, timeout_s=TIMEOUT_S)
         started = time.monotonic()
         with pytest.raises(PrinterTimeout) as failed:
             printer.print_ticket(ticket)
         elapsed = time.monotonic() - started
         status = printer.status()
-    assert TIMEOUT_S * 0.9 <= elapsed < TIMEOUT_S + 1.0
+    # the unanswered status query waits at most the time limit, then the job stalls
+    assert 2 * TIMEOUT_S * 0.9 <= elapsed < 2 * TIMEOUT_S + 1.0
     assert str(failed.value).startswith("打印机无响应 / printer not responding")
-    assert f"within {TIMEOUT_S:g} s" in str(failed.value)
-    assert (status.online, status.paper) == (None, None)
+    assert f"for {TIMEOUT_S:g} s" in str(failed.value)
+    assert (status.state, status.online, status.paper) == ("unknown", None, None)
     assert_reprints(db, view)
 
 
@@ -215,18 +227,88 @@ def test_paper_out_refuses_before_printing_and_keeps_the_ticket(db: Database) ->
         (job,) = empty.wait_for_jobs(1)
     assert [c.name for c in decode(job)] == ["status", "status"]  # nothing was printed
     assert str(failed.value).startswith("打印机缺纸 / printer out of paper")
-    assert (status.online, status.paper, status.ready) == (False, "out", False)
+    assert (status.state, status.online, status.paper, status.ready) == (
+        "paper_out",
+        False,
+        "out",
+        False,
+    )
     assert_reprints(db, view)
 
 
-def test_cover_open_is_offline(db: Database) -> None:
+def test_cover_open_is_told_apart_from_offline(db: Database) -> None:
     view = issue(db)
-    with (
-        PrinterEndpoint(online=OFFLINE) as printer,
-        pytest.raises(PrinterOffline, match="reports offline"),
-    ):
-        open_printer(printer.uri, timeout_s=TIMEOUT_S).print_ticket(printable(db, view))
+    with PrinterEndpoint(online=OFFLINE, cover=COVER_OPEN) as printer:
+        target = open_printer(printer.uri, timeout_s=TIMEOUT_S)
+        with pytest.raises(CoverOpen) as failed:
+            target.print_ticket(printable(db, view))
+        assert target.status().state == "cover_open"
+    assert str(failed.value).startswith("打印机盖未关 / printer cover open")
+    assert isinstance(failed.value, PrinterOffline)  # cannot print now, exit 5
     assert_reprints(db, view)
+
+
+def test_a_printer_that_says_offline_is_offline(db: Database) -> None:
+    view = issue(db)
+    with PrinterEndpoint(online=OFFLINE) as printer:
+        target = open_printer(printer.uri, timeout_s=TIMEOUT_S)
+        with pytest.raises(PrinterOffline, match="reports offline") as failed:
+            target.print_ticket(printable(db, view))
+        assert target.status().state == "offline"
+    assert type(failed.value) is PrinterOffline
+    assert str(failed.value).startswith("打印机离线 / printer offline")
+    assert_reprints(db, view)
+
+
+# --- printers that do not answer status queries as asked ----------------------------
+
+
+def test_a_printer_that_never_answers_status_still_gets_the_whole_ticket(db: Database) -> None:
+    view = issue(db)
+    ticket = printable(db, view)
+    with PrinterEndpoint("silent") as silent:
+        target = open_printer(silent.uri, timeout_s=TIMEOUT_S)
+        target.print_ticket(ticket)
+        (job,) = silent.wait_for_jobs(1)
+        status = target.status()
+    commands = decode(job)
+    names = [c.name for c in commands]
+    assert names[0] == "status"  # asked once, no answer, printed anyway
+    assert names[1:].count("status") == 0
+    assert names[-2:] == ["feed", "cut"]
+    assert printed_picture(commands).tobytes() == render_ticket(ticket, PAPER_DOTS[80]).tobytes()
+    assert qr_codes(picture_of(job)) == [view.code]
+    assert (status.state, status.ready) == ("unknown", True)
+    assert f"no answer to the status query within {TIMEOUT_S:g} s" in status.detail
+
+
+def test_garbage_status_answers_are_unknown_never_paper_out(db: Database) -> None:
+    view = issue(db)
+    with PrinterEndpoint("garbage") as odd:
+        target = open_printer(odd.uri, timeout_s=TIMEOUT_S)
+        target.print_ticket(printable(db, view))
+        (job,) = odd.wait_for_jobs(1)
+        status = target.status()
+    assert qr_codes(picture_of(job)) == [view.code]
+    assert status.state == "unknown"
+    assert "unreadable status answer 0xff" in status.detail
+    assert status.paper is None
+
+
+def test_a_trickling_printer_gets_the_ticket_within_the_limit(db: Database) -> None:
+    view = issue(db)
+    ticket = printable(db, view)
+    job_size = len(raster_job(render_ticket(ticket, PAPER_DOTS[80]), PAPER_DOTS[80]))
+    with PrinterEndpoint("trickle", receive_buffer=4096) as slow:
+        target = open_printer(slow.uri, timeout_s=TIMEOUT_S)
+        target.print_ticket(ticket)
+        (job,) = slow.wait_for_jobs(1)
+    # slower in total than the time limit, yet never stalled for as long
+    assert job_size / TRICKLE_BYTES * TRICKLE_PAUSE_S > TIMEOUT_S
+    names = [c.name for c in decode(job)]
+    assert names[:3] == ["status", "status", "init"]
+    assert names[-1] == "status"  # answered after the job: every byte arrived
+    assert qr_codes(picture_of(job)) == [view.code]
 
 
 def test_printer_without_status_support_prints_with_status_off(db: Database) -> None:
@@ -235,7 +317,7 @@ def test_printer_without_status_support_prints_with_status_off(db: Database) -> 
         target = open_printer(f"{printer.uri}?status=off", timeout_s=TIMEOUT_S)
         target.print_ticket(printable(db, view))
         (job,) = printer.wait_for_jobs(1)
-        assert target.status().online is None
+        assert target.status().state == "unknown"
     assert "status" not in [c.name for c in decode(job)]
     assert qr_codes(picture_of(job)) == [view.code]
 
@@ -281,7 +363,7 @@ class RecordingPrinter:
         self.calls.append(("test page", threading.current_thread().name))
 
     def status(self) -> PrinterStatus:
-        return PrinterStatus(None, None, "recording")
+        return PrinterStatus("unknown", "recording")
 
     def close(self) -> None:
         self.closed = True
@@ -335,7 +417,7 @@ def test_file_printer_receives_the_job(db: Database, tmp_path: Path) -> None:
     printer.print_ticket(ticket)
     printer.print_ticket(ticket)  # a plain file keeps the last job
     assert target.read_bytes() == raster_job(render_ticket(ticket, 384), 384)
-    assert printer.status() == PrinterStatus(None, None, NO_STATUS)
+    assert printer.status() == PrinterStatus("unknown", NO_STATUS)
 
 
 def test_missing_device_node_is_offline() -> None:
@@ -497,8 +579,10 @@ def test_cli_test_page_and_status(
     code, out, _ = run(capsys, "print", "--status", "--printer", endpoint.uri, "--json")
     assert code == 0
     assert json.loads(out) == {
-        "printer": endpoint.uri, "online": True, "paper": "ok", "detail": "",
+        "printer": endpoint.uri, "state": "ready", "online": True, "paper": "ok", "detail": "",
     }  # fmt: skip
+    code, out, _ = run(capsys, "print", "--status", "--printer", endpoint.uri)
+    assert (code, out) == (0, f"{endpoint.uri}: 打印机正常 / ready\n")
 
 
 def test_cli_test_page_before_the_branch_exists(
@@ -519,7 +603,7 @@ def test_cli_printer_failure_exits_5_in_one_line_and_keeps_the_ticket(
         code, out, err = run(capsys, "print", "A001", "--db", db_url)
     assert (code, out) == (5, "")
     assert err.count("\n") == 1
-    assert err.startswith("lobby print: 打印机未连接 / printer offline (")
+    assert err.startswith("lobby print: 无法连接打印机 / printer unreachable (")
     assert "A001 is still valid, reprint it" in err
     assert state_in(db_url, "A001") == "waiting"
 
@@ -570,5 +654,35 @@ def test_cli_issue_with_printer_offline_keeps_and_shows_the_ticket(
     assert code == 5
     assert out.startswith("A001  个人现金业务 Personal cash  waiting")
     assert err.count("\n") == 1
-    assert "printer offline" in err
+    assert "printer unreachable" in err
     assert state_in(db_url, "A001") == "waiting"
+
+
+@pytest.mark.parametrize("uri", ["bogus://x", "tcp://", "usb://epson", "lpt1"])
+def test_cli_issue_refuses_a_bad_printer_address_before_the_commit(
+    capsys: pytest.CaptureFixture[str], db_url: str, uri: str
+) -> None:
+    code, out, err = run(capsys, "issue", "cash", "--printer", uri, "--db", db_url)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "bad printer address" in err
+    engine_ = create_engine(db_url)
+    with engine_.connect() as conn:
+        assert conn.scalar(select(func.count(Ticket.id))) == 0  # nothing was written
+    engine_.dispose()
+
+
+def test_cli_issue_to_a_printer_that_never_answers_status_prints_it_whole(
+    capsys: pytest.CaptureFixture[str], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOBBY_PRINTER_TIMEOUT_S", str(TIMEOUT_S))
+    with PrinterEndpoint("silent") as silent:
+        code, out, err = run(
+            capsys, "issue", "cash", "--printer", silent.uri, "--db", db_url, "--json"
+        )
+        (job,) = silent.wait_for_jobs(1)
+    assert (code, err) == (0, "")
+    issued = json.loads(out)
+    commands = decode(job)  # decodes to the end: nothing cut short
+    assert [c.name for c in commands][-2:] == ["feed", "cut"]
+    assert qr_codes(printed_picture(commands)) == [issued["code"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lobby import engine
 from lobby.db import Database
-from lobby.service_list import read_service_list
+from lobby.queries.service_list import read_service_list
 from tests.helpers import ManualClock
 
 

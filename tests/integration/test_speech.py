@@ -8,8 +8,10 @@ cache, a worker that hangs or is killed mid-phrase, the announcement queue, and
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
+import tempfile
 import threading
 import time
 import wave
@@ -180,6 +182,42 @@ def test_a_cached_phrase_does_not_reach_the_worker(
     # a different rate is a different sound: rendered again
     with Synthesizer(rate=190) as faster:
         assert PhraseRenderer(faster, cache).render(zh).cached is False
+
+
+def test_a_damaged_cached_phrase_is_deleted_and_rendered_again(
+    phrases: PhraseRenderer, synth: Synthesizer, caplog: pytest.LogCaptureFixture
+) -> None:
+    (zh,) = call_phrases("A012", 3, languages=("zh",))
+    first = phrases.render(zh)
+    first.path.write_bytes(first.path.read_bytes()[:30])  # cut inside the WAV header
+    with caplog.at_level(logging.WARNING):
+        again = phrases.render(zh)
+    assert (again.cached, again.path, synth.jobs) == (False, first.path, 2)
+    assert read_wav(again.path).rms() > MIN_RMS
+    assert "is damaged" in caplog.text
+    assert phrases.render(zh).cached is True  # repaired: a hit again
+
+
+def test_an_unwritable_cache_falls_back_to_the_temporary_directory(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    not_a_directory = tmp_path / "cache-is-a-file"
+    not_a_directory.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(not_a_directory))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    out = tmp_path / "call.wav"
+    with caplog.at_level(logging.WARNING):
+        assert main(["say", "A012", "--counter", "3", "--out", str(out)]) == 0
+    assert capsys.readouterr().err == ""
+    assert read_wav(out).rms() > MIN_RMS
+    assert "cannot be written; using" in caplog.text
+    (fallback,) = (tmp_path / "tmp").iterdir()
+    assert fallback.name.startswith("lobby-speech-")
+    assert any(p.suffix == ".wav" for p in fallback.iterdir())
 
 
 # -- a worker that hangs or dies --------------------------------------------------------

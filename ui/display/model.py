@@ -10,13 +10,18 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from lobby.board import CALL_KINDS, RECENT_CALLS, board
 from lobby.db import Database
 from lobby.errors import LobbyError
+from lobby.queries.board import CALL_KINDS, RECENT_CALLS, board
 from lobby.views import BoardView, CallView, EventView
+from lobby.vocabulary import EventKind
 from ui.common.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+
+#: Journal kinds after which the board is read again: all of them (queues, counters,
+#: notices and names all show on the board).
+SUBSCRIBED = frozenset(EventKind)
 
 
 class CallAnnouncer(Protocol):
@@ -81,7 +86,7 @@ class BoardModel(QObject):
                 self.changed.emit(self.board)
             self.called.emit(call)
             self._announce(call)
-        if events:
+        if any(e.kind in SUBSCRIBED for e in events):
             self.refresh()
 
     def refresh(self) -> None:

@@ -15,20 +15,19 @@ from PySide6.QtCore import QObject, Signal, Slot
 from lobby import engine
 from lobby.db import Database, UnitOfWork
 from lobby.errors import AuthenticationFailed, DatabaseUnavailable, LobbyError, NotFound
-from lobby.service_list import ServiceList, read_service_list
+from lobby.queries.receipts import read_receipt
+from lobby.queries.service_list import ServiceList, read_service_list
 from lobby.staff import StaffView, sign_in
 from lobby.ticket_print import printable_ticket
 from lobby.views import EventView, TicketView
+from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, QUEUE_CHANGES
 from ui.common.tasks import TaskRunner
 from ui.greeter.printing import TicketPrinting
-from ui.greeter.records import ComplaintForm, ComplaintReceipt, IssuedTicket, Triage, read_receipt
+from ui.greeter.records import ComplaintForm, ComplaintReceipt, IssuedTicket, Triage
 
-#: Journal kinds that change the waiting counts on the tiles.
-QUEUE_KINDS = {
-    "issued", "called", "recalled", "started", "finished", "no_show", "parked", "resumed",
-    "transferred", "cancelled", "expired", "counter_open", "counter_break", "counter_closed",
-    "day_closed", "config_loaded",
-}  # fmt: skip
+#: Journal kinds that change the tiles: their waiting counts and estimates, and the
+#: services themselves (names, documents, which are offered).
+SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES
 
 
 class GreeterController(QObject):
@@ -112,7 +111,7 @@ class GreeterController(QObject):
     @Slot(list)
     def on_events(self, events: list[EventView]) -> None:
         """Refresh the counts when the journal shows a queue change (from any machine)."""
-        if any(e.kind in QUEUE_KINDS for e in events):
+        if any(e.kind in SUBSCRIBED for e in events):
             self.refresh()
 
     # actions

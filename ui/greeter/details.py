@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBox
 
 from lobby.engine.issuing import MAX_NOTE
 from lobby.errors import InvalidInput
-from lobby.service_list import ServiceInfo
+from lobby.queries.service_list import ServiceInfo
 from ui.greeter.i18n import CATEGORY_LABELS, Language, label
 from ui.greeter.icons import icon
 from ui.greeter.records import Triage

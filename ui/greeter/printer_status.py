@@ -31,7 +31,9 @@ class PrinterBadge(QPushButton):
             "ready": self.tr("● 打印机正常"),
             "paper_low": self.tr("● 打印纸将用完"),
             "paper_out": self.tr("● 打印机缺纸"),
+            "cover_open": self.tr("● 打印机盖未关"),
             "offline": self.tr("● 打印机离线"),
+            "unreachable": self.tr("● 无法连接打印机"),
             "unknown": self.tr("● 打印机状态未知"),
         }
         self.setText(texts.get(self.health.state, self.health.state))

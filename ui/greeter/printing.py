@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from devices.printer import PaperOut, PrinterError, PrinterOffline, PrinterStatus, PrintQueue
+from devices.printer import (
+    CoverOpen,
+    PaperOut,
+    PrinterError,
+    PrinterOffline,
+    PrinterStatus,
+    PrinterUnreachable,
+    PrintQueue,
+)
 from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket
 
@@ -28,8 +36,9 @@ class PrinterHealth:
     """The printer's state as the greeter's badge shows it.
 
     Attributes:
-        state: ``checking``, ``ready``, ``paper_low``, ``paper_out``, ``offline``
-            or ``unknown`` (the connection cannot tell, or the printer did not answer).
+        state: ``checking``, ``ready``, ``paper_low``, ``paper_out``, ``cover_open``,
+            ``offline`` (the printer says so), ``unreachable`` (no connection) or
+            ``unknown`` (the connection cannot tell, or the printer did not answer).
         detail: A short technical note (address, reason) for whoever fixes it.
     """
 
@@ -37,26 +46,31 @@ class PrinterHealth:
     detail: str = ""
 
 
+#: Printer states (``devices.printer.PrinterState``) as the badge names them.
+_BADGE_STATE = {"paper_near_end": "paper_low"}
+
+
 def health_of(status: PrinterStatus) -> PrinterHealth:
     """What a status answer means for the badge."""
-    if status.paper == "out":
-        return PrinterHealth("paper_out", status.detail)
-    if status.online is False:
-        return PrinterHealth("offline", status.detail)
-    if status.paper == "near_end":
-        return PrinterHealth("paper_low", status.detail)
-    if status.online:
-        return PrinterHealth("ready", status.detail)
-    return PrinterHealth("unknown", status.detail)
+    return PrinterHealth(_BADGE_STATE.get(status.state, status.state), status.detail)
 
 
 def health_after_failure(error: PrinterError) -> PrinterHealth:
     """What a failed job tells about the printer."""
     if isinstance(error, PaperOut):
         return PrinterHealth("paper_out", error.detail)
+    if isinstance(error, CoverOpen):
+        return PrinterHealth("cover_open", error.detail)
+    if isinstance(error, PrinterUnreachable):
+        return PrinterHealth("unreachable", error.detail)
     if isinstance(error, PrinterOffline):
         return PrinterHealth("offline", error.detail)
     return PrinterHealth("unknown", error.detail)
+
+
+#: States that a job which came out proves wrong. "unknown" is not one: a printer
+#: that never answers status queries takes jobs and still tells nothing of its paper.
+_CLEARED_BY_A_PRINT = ("checking", "offline", "unreachable", "cover_open", "paper_out")
 
 
 class TicketPrinting(QObject):
@@ -140,7 +154,7 @@ class TicketPrinting(QObject):
         if error is None:
             self.jobs[key] = PRINTED
             self.job_changed.emit(key, PRINTED, "")
-            if self.health.state in ("checking", "unknown", "offline", "paper_out"):
+            if self.health.state in _CLEARED_BY_A_PRINT:
                 self._set_health(PrinterHealth("ready", self.health.detail))
             return
         if not isinstance(error, PrinterError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from lobby.service_list import ServiceInfo
+from lobby.queries.service_list import ServiceInfo
 from ui.greeter.i18n import Language
 from ui.greeter.icons import icon
 from ui.greeter.widgets import AdaptiveBox, button, label

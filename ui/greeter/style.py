@@ -53,7 +53,9 @@ QWidget#greeter QPushButton#printerBadge[health="paper_low"] {{
     background: #ffe08a; color: #5a3d00; border-color: #ffe08a;
 }}
 QWidget#greeter QPushButton#printerBadge[health="paper_out"],
-QWidget#greeter QPushButton#printerBadge[health="offline"] {{
+QWidget#greeter QPushButton#printerBadge[health="cover_open"],
+QWidget#greeter QPushButton#printerBadge[health="offline"],
+QWidget#greeter QPushButton#printerBadge[health="unreachable"] {{
     background: #b3261e; color: white; border-color: #ffffff;
 }}
 QWidget#greeter QPushButton#printerBadge[health="unknown"],

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lobby.service_list import ServiceInfo, ServiceList
+from lobby.queries.service_list import ServiceInfo, ServiceList
 from ui.greeter.i18n import Language
 from ui.greeter.icons import icon
 from ui.greeter.style import NORMAL

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from lobby.service_list import ServiceList
+from lobby.queries.service_list import ServiceList
 from lobby.staff import StaffView
 from ui.greeter.appointment import AppointmentPage
 from ui.greeter.complaint import ComplaintDonePage, ComplaintPage

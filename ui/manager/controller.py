@@ -9,22 +9,29 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
-from lobby.admin import CONFIG_EVENT_KINDS
 from lobby.db import Database, UnitOfWork
 from lobby.errors import LobbyError
 from lobby.staff import StaffView, sign_in
 from lobby.views import EventView
+from lobby.vocabulary import (
+    COMPLAINT_CHANGES,
+    CONFIG_CHANGES,
+    COUNTER_CHANGES,
+    QUEUE_CHANGES,
+    STAFF_CHANGES,
+)
 from ui.common.tasks import TaskRunner
 
 T = TypeVar("T")
 
-#: Journal kinds after which the live floor is read again (all queue and counter moves).
-FLOOR_KINDS = frozenset({
-    "issued", "called", "recalled", "started", "finished", "no_show", "parked", "resumed",
-    "transferred", "cancelled", "expired", "counter_open", "counter_break", "counter_closed",
-    "day_closed", "config_loaded", "config_changed", "signed_in",
-})  # fmt: skip
-COMPLAINT_KINDS = frozenset({"complaint_filed", "complaint_updated"})
+#: Journal kinds after which the live floor is read again (queue, counter, staff moves).
+FLOOR_KINDS = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | STAFF_CHANGES
+#: Journal kinds after which the complaints page is read again.
+COMPLAINT_KINDS = COMPLAINT_CHANGES
+#: Journal kinds after which the configuration page is read again.
+CONFIG_KINDS = CONFIG_CHANGES
+#: Everything this app reacts to, by group.
+SUBSCRIBED = FLOOR_KINDS | COMPLAINT_KINDS | CONFIG_KINDS
 
 
 class ManagerController(QObject):
@@ -146,7 +153,7 @@ class ManagerController(QObject):
             self.floor_stale.emit()
         if kinds & COMPLAINT_KINDS:
             self.complaints_stale.emit()
-        if kinds & CONFIG_EVENT_KINDS:
+        if kinds & CONFIG_KINDS:
             self.config_stale.emit()
         self.events.emit(batch)
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from lobby.floor import FloorQueue, FloorView
+from lobby.queries.floor import FloorView
+from lobby.queries.queues import QueueOutlook
 from ui.manager.widgets import ALERT, GOOD, WARN, DataTable, KpiCard, clock_text
 
 STATUS_TEXT = {
@@ -21,7 +22,7 @@ PHASE_TEXT = {"called": "叫号中 called", "serving": "办理中 serving"}
 LONG_SERVICE_FACTOR = 2.0
 
 
-def alert_reason(queue: FloorQueue) -> str:
+def alert_reason(queue: QueueOutlook) -> str:
     """Why a queue is flagged: already past its target, or predicted to pass it."""
     name = f"{queue.name_zh} {queue.name_en}"
     if queue.longest_wait_min > queue.target_wait_min:

@@ -16,15 +16,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from lobby.audit import AuditPage, AuditQuery, event_kinds, search_journal
-from lobby.clock import business_day, zone
+from lobby.clock import zone
 from lobby.complaints import ComplaintQuery, ComplaintView, follow_up, list_complaints
 from lobby.db import Database
-from lobby.floor import FloorView, floor_view
 from lobby.journal import verify_chain
-from lobby.models import Branch, Service
+from lobby.queries.branch import branch_heading
+from lobby.queries.floor import FloorView, floor_view
 from lobby.reports import Report, build_report
 from lobby.staff import StaffView
 from lobby.staffing import Advice, advise_from_history
@@ -235,14 +234,12 @@ class ManagerWindow(QMainWindow):
 def bootstrap(db: Database) -> tuple[ManagerWindow, LiveFeed, TaskRunner]:
     """Build the manager app on ``db``: runner, controller, feed and window."""
     with db.read() as session:
-        branch = session.get_one(Branch, 1)
-        title = f"{branch.name_zh}  {branch.name_en}"
-        today = business_day(db.clock.now(), branch.timezone)
-        timezone = branch.timezone
-        names = {s.code: f"{s.name_zh} {s.name_en}" for s in session.scalars(select(Service))}
+        heading = branch_heading(session, db.clock.now())
     runner = TaskRunner()
     controller = ManagerController(db, runner)
-    window = ManagerWindow(controller, title, today, timezone, names)
+    window = ManagerWindow(
+        controller, heading.title, heading.today, heading.timezone, heading.service_names
+    )
     feed = LiveFeed(db, after_id=None)
     feed.events.connect(controller.on_events)
     feed.start()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lobby.counter_view import CounterOverview
+from lobby.queries.counter_view import CounterOverview
 from lobby.routing import CATEGORY_ZH
 
 # (key, label, shortcut): the order of the action bar.

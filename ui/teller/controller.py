@@ -9,20 +9,16 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from lobby import engine
-from lobby.counter_view import CounterOverview, counter_overview
 from lobby.db import Database, UnitOfWork
 from lobby.errors import LobbyError, NothingToCall
+from lobby.queries.counter_view import CounterOverview, counter_overview
 from lobby.staff import StaffView, sign_in
 from lobby.views import EventView
+from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, QUEUE_CHANGES, VISIT_CHANGES
 from ui.common.tasks import TaskRunner
 
-# Journal kinds that change what a console shows.
-RELEVANT = {
-    "issued", "called", "recalled", "started", "finished", "no_show", "parked", "resumed",
-    "transferred", "cancelled", "expired", "details_confirmed", "counter_open",
-    "counter_break", "counter_closed", "day_closed", "config_loaded", "config_changed",
-    "profile_changed",
-}  # fmt: skip
+#: Journal kinds that change what a console shows.
+SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | VISIT_CHANGES
 
 
 class TellerController(QObject):
@@ -86,7 +82,7 @@ class TellerController(QObject):
 
     def on_events(self, events: list[EventView]) -> None:
         """Refresh when the journal shows a change this console cares about."""
-        if any(e.kind in RELEVANT for e in events):
+        if any(e.kind in SUBSCRIBED for e in events):
             self.refresh()
 
     # actions

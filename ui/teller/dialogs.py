@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lobby.counter_view import ServiceChoice
+from lobby.queries.counter_view import ServiceChoice
 from lobby.views import VisitView
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
-from sqlalchemy import select
 
-from lobby.counter_view import CounterOverview
 from lobby.db import Database
-from lobby.models import Counter
+from lobby.queries.branch import counter_choices
+from lobby.queries.counter_view import CounterOverview
 from lobby.staff import StaffView
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
@@ -123,10 +122,7 @@ def bootstrap(
         The window, its live feed (started) and its task runner.
     """
     with db.read() as session:
-        counters = [
-            (c.number, f"{c.name_zh} {c.name_en}")
-            for c in session.scalars(select(Counter).where(Counter.active).order_by(Counter.number))
-        ]
+        counters = counter_choices(session)
     runner = TaskRunner()
     controller = TellerController(db, runner)
     window = TellerWindow(controller, runner, counters, counter)

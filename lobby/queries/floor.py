@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES
-from lobby.estimate import ServiceOutlook, service_outlook
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
+from lobby.queries.queues import QueueOutlook, service_outlook
 from lobby.views import JsonView
+from lobby.vocabulary import EventKind
 
 
 @dataclass(frozen=True)
@@ -54,51 +55,17 @@ class FloorCounter(JsonView):
 
 
 @dataclass(frozen=True)
-class FloorQueue(JsonView):
-    """One service's queue now and where it is heading (see ``ServiceOutlook``)."""
-
-    service: str
-    name_zh: str
-    name_en: str
-    waiting: int
-    longest_wait_min: float
-    predicted_wait_min: float
-    low_min: int
-    high_min: int
-    target_wait_min: int
-    heading_past_target: bool
-    counters_open: int
-
-    @classmethod
-    def of(cls, outlook: ServiceOutlook, service: Service) -> FloorQueue:
-        """Name an outlook's service for the screen."""
-        return cls(
-            service=outlook.service_code,
-            name_zh=service.name_zh,
-            name_en=service.name_en,
-            waiting=outlook.waiting,
-            longest_wait_min=round(outlook.longest_wait_s / 60, 1),
-            predicted_wait_min=round(outlook.predicted_wait_min, 1),
-            low_min=outlook.low_min,
-            high_min=outlook.high_min,
-            target_wait_min=outlook.target_wait_min,
-            heading_past_target=outlook.heading_past_target,
-            counters_open=outlook.counters_open,
-        )
-
-
-@dataclass(frozen=True)
 class FloorView(JsonView):
     """The whole floor at one moment."""
 
     at: datetime
     business_day: date
     counters: tuple[FloorCounter, ...]
-    queues: tuple[FloorQueue, ...]
+    queues: tuple[QueueOutlook, ...]
     last_event_id: int
 
     @property
-    def alerts(self) -> tuple[FloorQueue, ...]:
+    def alerts(self) -> tuple[QueueOutlook, ...]:
         """Queues heading past their target wait."""
         return tuple(q for q in self.queues if q.heading_past_target)
 
@@ -123,7 +90,6 @@ def floor_view(session: Session, now: datetime) -> FloorView:
         )
     }
     staff = _signed_in_staff(session, today, timezone)
-    services = {s.code: s for s in session.scalars(select(Service))}
     counters = []
     for counter in session.scalars(select(Counter).where(Counter.active).order_by(Counter.number)):
         ticket = open_tickets.get(counter.id)
@@ -148,11 +114,7 @@ def floor_view(session: Session, now: datetime) -> FloorView:
         at=now,
         business_day=today,
         counters=tuple(counters),
-        queues=tuple(
-            FloorQueue.of(outlook, services[outlook.service_code])
-            for outlook in service_outlook(session, now)
-            if outlook.service_code in services
-        ),
+        queues=tuple(service_outlook(session, now)),
         last_event_id=last_id,
     )
 
@@ -161,7 +123,7 @@ def _signed_in_staff(session: Session, today: date, timezone: str) -> dict[int, 
     """Counter number -> staff code of the latest teller sign-in there today."""
     rows = session.execute(
         select(Event.actor, Event.payload, Event.at)
-        .where(Event.kind == "signed_in", Event.actor.like("counter-%"))
+        .where(Event.kind == EventKind.SIGNED_IN, Event.actor.like("counter-%"))
         .order_by(Event.id.desc())
         .limit(500)
     )

@@ -16,9 +16,10 @@ from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
 from lobby.states import TicketState
 from lobby.views import BoardView, CallView, CounterState, ServiceQueue
+from lobby.vocabulary import CALLS
 
 #: Journal kinds the hall display announces.
-CALL_KINDS = ("called", "recalled", "resumed")
+CALL_KINDS = CALLS
 RECENT_CALLS = 10
 
 
@@ -59,7 +60,7 @@ def recent_calls(session: Session, today: date, limit: int = RECENT_CALLS) -> tu
         .join(Ticket, Ticket.id == Event.ticket_id)
         .join(Counter, Counter.id == Event.counter_id)
         .join(Service, Service.id == Ticket.service_id)
-        .where(Event.kind.in_(CALL_KINDS), Ticket.business_day == today)
+        .where(Event.kind.in_(sorted(CALL_KINDS)), Ticket.business_day == today)
         .order_by(Event.id.desc())
         .limit(limit)
     )

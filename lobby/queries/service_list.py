@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lobby.board import service_queues
 from lobby.clock import business_day
 from lobby.models import Branch, Service
+from lobby.queries.board import service_queues
 
 
 @dataclass(frozen=True)

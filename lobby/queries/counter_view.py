@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lobby.board import service_queues
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES, ticket_view
 from lobby.engine.visits import visit_view
 from lobby.errors import NotFound
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Service, Ticket, WorkProfileEntry
+from lobby.queries.board import service_queues
 from lobby.states import TicketState
 from lobby.views import ServiceQueue, TicketView, VisitView
 
