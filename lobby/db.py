@@ -60,9 +60,11 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
     except ArgumentError as exc:
         raise InvalidInput(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            create_private_file(Path(parsed.database).expanduser())
         engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
+        if parsed.database and parsed.database != ":memory:":
+            path = Path(parsed.database).expanduser()
+            # created at the first connection, as SQLite would, but for the owner only
+            event.listen(engine, "do_connect", lambda *_: create_private_file(path))
         _install_sqlite_pragmas(engine, synchronous, busy_timeout_ms)
         return engine
     if parsed.get_backend_name() == "postgresql":
