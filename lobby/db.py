@@ -23,8 +23,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from lobby.access import Credential, Op, Principal, authenticate
 from lobby.clock import Clock, SystemClock, business_day
-from lobby.errors import DatabaseUnavailable, InvalidInput
+from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied
 from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event
 from lobby.vocabulary import EventKind
@@ -144,15 +145,22 @@ class UnitOfWork:
     Attributes:
         session: The ORM session of this transaction.
         now: The moment the action happened (one value for the whole action).
-        actor: Who did it: a staff id, a device id or the operating-system user.
+        principal: Who acts, as authenticated in this transaction (see :mod:`lobby.access`).
+        actor: The journal's name for them: a staff id, a device id or the system's origin.
+        authorised: The operations :func:`lobby.access.authorise` allowed in this unit of
+            work; the journal writes nothing for one that authorised none.
     """
 
-    def __init__(self, session: Session, now: datetime, actor: str, branch: Branch) -> None:
+    def __init__(
+        self, session: Session, now: datetime, principal: Principal, branch: Branch
+    ) -> None:
         self.session = session
         self.now = now
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.code
         self.branch = branch
         self.pending: list[PendingEvent] = []
+        self.authorised: set[Op] = set()
 
     @property
     def today(self) -> Any:
@@ -211,17 +219,23 @@ class Database:
                 session.rollback()
 
     @contextmanager
-    def unit_of_work(self, actor: str | None = None) -> Iterator[UnitOfWork]:
+    def unit_of_work(self, credential: Credential) -> Iterator[UnitOfWork]:
         """Run one action in one transaction; commit on success, roll back on any error.
 
         Args:
-            actor: Who acts; defaults to the operating-system user.
+            credential: Who acts: a staff session, a checked PIN, an enrolled device's
+                key, or the system; checked here, in the same transaction.
+
+        Raises:
+            AuthenticationFailed: The credential does not hold (expired session, disabled
+                member, withdrawn device); nothing is written.
         """
         with self.transaction() as session:
             branch = session.get(Branch, 1)
             if branch is None:
                 raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
-            uow = UnitOfWork(session, self.clock.now(), actor or default_actor(), branch)
+            now = self.clock.now()
+            uow = UnitOfWork(session, now, authenticate(session, credential, now), branch)
             yield uow
             self.write_journal(uow)
 
@@ -232,9 +246,18 @@ class Database:
             yield session
 
     def write_journal(self, uow: UnitOfWork) -> None:
-        """Append the unit of work's pending events; call last, just before commit."""
+        """Append the unit of work's pending events; call last, just before commit.
+
+        Raises:
+            PermissionDenied: The unit of work changed something without authorising any
+                operation (a write path that skipped :func:`lobby.access.authorise`).
+        """
         if not uow.pending:
             return
+        if not uow.authorised:
+            raise PermissionDenied(
+                f"{uow.actor} changed the branch without an operation allowed to its role"
+            )
         if self.is_postgresql:
             uow.session.execute(select_advisory_lock())
         uow.session.flush()  # rows the events refer to must exist first

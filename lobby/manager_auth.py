@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, authorise
 from lobby.db import Database, UnitOfWork
 from lobby.errors import PermissionDenied
 from lobby.models import Staff
@@ -20,12 +21,15 @@ from lobby.staff import StaffView, sign_in
 MANAGER = "manager"
 
 
-def require_manager(target: UnitOfWork | Session, staff_code: str | None = None) -> StaffView:
+def require_manager(
+    target: UnitOfWork | Session, staff_code: str | None = None, *, op: Op = Op.CONFIGURE
+) -> StaffView:
     """Check that ``staff_code`` is an active manager; call it inside the operation.
 
     Args:
         target: The operation's unit of work, or a read session.
-        staff_code: Who acts; defaults to the unit of work's actor.
+        staff_code: Who acts; defaults to the unit of work's (authenticated) actor.
+        op: The operation a unit of work authorises (see :data:`lobby.access.OPERATION_ROLES`).
 
     Returns:
         The manager.
@@ -45,6 +49,10 @@ def require_manager(target: UnitOfWork | Session, staff_code: str | None = None)
         raise PermissionDenied(f"{cleaned or '(nobody)'} is not an active staff member")
     if member.role != MANAGER:
         raise PermissionDenied(f"{member.code} is a {member.role}: only a manager may do this")
+    if isinstance(target, UnitOfWork):
+        if staff_code is not None and cleaned != target.actor:
+            raise PermissionDenied(f"{target.actor} may not act as {cleaned}")
+        authorise(target, op)
     return StaffView(member.code, member.name, member.role)
 
 
@@ -61,5 +69,12 @@ def check_manager_pin(db: Database, code: str, pin: str, *, device: str) -> Staf
         PermissionDenied: The PIN is right but the member is not a manager.
     """
     return sign_in(
-        db, code, pin, MANAGER, device=device, journal_success=False, wrong_role=PermissionDenied
+        db,
+        code,
+        pin,
+        MANAGER,
+        device=device,
+        session=False,
+        journal_success=False,
+        wrong_role=PermissionDenied,
     )

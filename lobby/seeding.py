@@ -7,8 +7,9 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, SystemActor, authenticate, authorise
 from lobby.config import BranchConfig, HoursConfig, NoticeConfig
-from lobby.db import Database, UnitOfWork, default_actor
+from lobby.db import Database, UnitOfWork
 from lobby.errors import ConfigError
 from lobby.models import (
     Branch,
@@ -73,7 +74,11 @@ def initialise(
         if session.get(Branch, 1) is not None:
             return {**branch_counts(session), "loaded": 0}
         branch = ensure_branch(session, config)
-        uow = UnitOfWork(session, db.clock.now(), actor or default_actor(), branch)
+        now = db.clock.now()
+        uow = UnitOfWork(
+            session, now, authenticate(session, SystemActor(actor or "init"), now), branch
+        )
+        authorise(uow, Op.LOAD_BRANCH)  # only an empty database: nobody could sign in yet
         summary = apply_config(uow, config)
         for member in session.scalars(select(Staff)):
             member.must_change_pin = not waive_pin_change

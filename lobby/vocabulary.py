@@ -45,6 +45,12 @@ class EventKind(StrEnum):
     SIGNED_IN = "signed_in"
     SIGN_IN_FAILED = "sign_in_failed"
     STAFF_LOCKED = "staff_locked"
+    SIGNED_OUT = "signed_out"
+    PIN_CHANGED = "pin_changed"
+    # access: enrolled devices, unmasked contacts, reprints
+    DEVICE_ENROLLED = "device_enrolled"
+    CONTACT_REVEALED = "contact_revealed"
+    REPRINTED = "reprinted"
     # complaints
     COMPLAINT_FILED = "complaint_filed"
     COMPLAINT_UPDATED = "complaint_updated"
@@ -94,13 +100,17 @@ CONFIG_CHANGES = frozenset({K.CONFIG_LOADED, K.CONFIG_CHANGED, K.PROFILE_CHANGED
 VISIT_CHANGES = frozenset({K.DETAILS_CONFIRMED, K.VISIT_RATED})
 
 #: Somebody signed in, failed to, or was locked out.
-STAFF_CHANGES = frozenset({K.SIGNED_IN, K.SIGN_IN_FAILED, K.STAFF_LOCKED})
+STAFF_CHANGES = frozenset({
+    K.SIGNED_IN, K.SIGN_IN_FAILED, K.STAFF_LOCKED, K.SIGNED_OUT, K.PIN_CHANGED,
+})  # fmt: skip
 
 #: A complaint was filed or followed up.
 COMPLAINT_CHANGES = frozenset({K.COMPLAINT_FILED, K.COMPLAINT_UPDATED})
 
 #: Journalled for reports and audits; no screen shows them live.
-RECORD_ONLY = frozenset({K.APPOINTMENT_BOOKED, K.DIVERTED})
+RECORD_ONLY = frozenset({
+    K.APPOINTMENT_BOOKED, K.DIVERTED, K.DEVICE_ENROLLED, K.CONTACT_REVEALED, K.REPRINTED,
+})  # fmt: skip
 
 #: Backups and restores (a restore runs with the apps closed: they start afresh).
 LIFECYCLE = frozenset({K.BACKUP_MADE, K.BACKUP_FAILED, K.RESTORED})

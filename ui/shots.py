@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from lobby import engine
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
+from lobby.sample_history import sample_staff
 from lobby.seeding import initialise
 
 if TYPE_CHECKING:
@@ -63,18 +64,18 @@ def sample_branch() -> Iterator[tuple[Database, ShiftedClock]]:
         clock.offset = -timedelta(minutes=30)
         db = Database.open(f"sqlite:///{Path(tmp) / 'lobby.db'}", clock=clock)
         initialise(db, load_branch_config(SAMPLE_BRANCH), "shots", waive_pin_change=True)
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             for service in ("cash", "cash", "account", "wealth", "cash", "enquiry"):
                 engine.issue_ticket(uow, service)
         clock.offset = -timedelta(minutes=26)
-        with db.unit_of_work("T02") as uow:
+        with db.unit_of_work(sample_staff(db, "T02")) as uow:
             engine.call_next(uow, 2)
             engine.start(uow, 2)
             engine.transfer(
                 uow, 2, to_service="account", note="客户需办理第二张卡 wants a second card"
             )
         clock.offset = -timedelta(minutes=24)
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             engine.issue_ticket(
                 uow,
                 "cash",
@@ -171,14 +172,14 @@ def _display(out: Path) -> list[Path]:
 
     files = []
     with sample_branch() as (db, _clock):
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(sample_staff(db, "T01")) as uow:
             engine.call_next(uow, 1)
-        with db.unit_of_work("T03") as uow:
+        with db.unit_of_work(sample_staff(db, "T03")) as uow:
             engine.call_next(uow, 4)
         for layout, counter in (("board", 2), ("counters", 3)):
             window, model, feed, runner = bootstrap(db, layout=layout)
             try:
-                with db.unit_of_work("T02") as uow:
+                with db.unit_of_work(sample_staff(db, "T02")) as uow:
                     engine.call_next(uow, counter)
                 settle(lambda m=model: m.board is not None and len(m.announced) > 0)  # type: ignore[misc]
                 settle(lambda r=runner: not r.busy)  # type: ignore[misc]
@@ -249,7 +250,7 @@ def _greeter(out: Path) -> list[Path]:
 
     files: list[Path] = []
     with sample_branch() as (db, clock), tempfile.TemporaryDirectory() as paper:
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             appointment = engine.book_appointment(
                 uow, "account", clock.now() + timedelta(minutes=20), customer="王女士"
             )
@@ -343,10 +344,10 @@ def _manager(out: Path) -> list[Path]:
         past = Database(db.engine, history)
         yesterday = business_day(clock.now(), "Asia/Shanghai") - timedelta(days=1)
         play_days(past, history, yesterday, 10, visits=45)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(sample_staff(db, "T01")) as uow:
             engine.call_next(uow, 1)
             engine.start(uow, 1)
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             for _ in range(14):
                 engine.issue_ticket(uow, "account")
         window, feed, runner = bootstrap(db)

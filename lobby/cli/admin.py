@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 from lobby import engine
-from lobby.cli.context import CliContext
+from lobby.access import OPERATION_ROLES, Op
+from lobby.cli.context import CliContext, credentials
 from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database, translate_errors
-from lobby.errors import InvalidInput
+from lobby.errors import InvalidInput, PermissionDenied
 from lobby.feed import Feed, change_detector
 from lobby.models import Branch
 from lobby.queries.board import board as read_board
@@ -93,16 +95,37 @@ def _event_line(event: EventView) -> str:
 def events(args: argparse.Namespace, ctx: CliContext) -> None:
     """Print journal entries after --after; with --follow, keep printing new ones."""
     db = ctx.database()
+    own = _only_own(ctx)
     feed = Feed(db, change_detector(db, ctx.settings.poll_interval_ms / 1000), args.after)
     try:
         stream = feed.follow() if args.follow else iter(feed.poll())
         for event in stream:
+            if own is not None and event.actor != own:
+                continue
             if ctx.as_json:
                 print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
             else:
                 print(_event_line(event), flush=True)
     finally:
         feed.close()
+
+
+def _only_own(ctx: CliContext) -> str | None:
+    """``None`` for a manager (everything); else the staff id whose own records they see.
+
+    The journal and the per-teller figures tell who did what: a manager sees all of
+    it, any other signed-in member only their own.
+
+    Raises:
+        InvalidInput: Nobody signed in.
+        PermissionDenied: A device asks.
+    """
+    who = ctx.principal()
+    if who.role in OPERATION_ROLES[Op.READ_STAFF_FIGURES]:
+        return None
+    if who.kind != "staff":
+        raise PermissionDenied(f"{who.code} is a {who.role}: staff figures are for staff")
+    return who.code
 
 
 def _day(value: str) -> date:
@@ -125,8 +148,11 @@ def report(args: argparse.Namespace, ctx: CliContext) -> None:
         raise InvalidInput("--from is after --to")
     if (last - first).days >= MAX_DAYS:
         raise InvalidInput(f"a report covers at most {MAX_DAYS} days; shorten --from/--to")
+    own = _only_own(ctx)
     with db.read() as session:
         result = build_report(session, first, last, now=now)
+    if own is not None:  # a teller sees their own figures, not their colleagues'
+        result = replace(result, by_teller={k: v for k, v in result.by_teller.items() if k == own})
     data = result.to_json()
     if args.csv:
         _write(args.csv, report_to_csv(result))
@@ -230,37 +256,39 @@ def register(add: Add) -> None:
     """Add the branch commands to the parser."""
     p = add("init", init, "create or upgrade the database and load the branch config")
     p.add_argument("--config", type=Path, metavar="FILE", help="branch TOML (default: sample)")
-    p.add_argument("--staff")
+    credentials(p)
     add("board", board, "show current calls and waiting per service")
     p = add("events", events, "print journal events")
     p.add_argument("--after", type=int, default=0, metavar="ID")
     p.add_argument("--follow", action="store_true", help="keep printing new events")
+    credentials(p)
     p = add("report", report, "key figures for a period")
     p.add_argument("--day", type=_day, metavar="DATE", help="one business day")
     p.add_argument("--from", dest="from_day", type=_day, metavar="DATE")
     p.add_argument("--to", dest="to_day", type=_day, metavar="DATE")
     p.add_argument("--csv", type=Path, metavar="FILE", help="also write the figures as CSV")
     p.add_argument("--out", type=Path, metavar="FILE.json", help="also write the JSON")
+    credentials(p)
     p = add("close-day", close_day, "expire leftover tickets of the business day")
     p.add_argument("--day", type=_day, metavar="DATE")
-    p.add_argument("--staff")
+    credentials(p)
     p = add("counter", counter, "open, pause or close a counter")
     p.add_argument("--counter", type=int, required=True, metavar="N")
     p.add_argument("status", choices=["open", "break", "closed"])
-    p.add_argument("--staff")
+    credentials(p)
     p = add("appointment", appointment, "book an appointment")
     p.add_argument("service")
     p.add_argument("--at", type=_moment, required=True, metavar="ISO-TIME")
     p.add_argument("--customer", default="")
     p.add_argument("--phone")
-    p.add_argument("--staff")
+    credentials(p)
     p = add("complaint", complaint, "file a complaint")
     p.add_argument("--category", default="service")
     p.add_argument("--description", required=True)
     p.add_argument("--contact")
     p.add_argument("--follow-up", default="phone", choices=["phone", "sms", "in_person", "none"])
     p.add_argument("--ticket", metavar="NUMBER")
-    p.add_argument("--staff")
+    credentials(p)
     p = add("demo", demo, "run the branch demo on an embedded SQLite database")
     p.add_argument(
         "--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)"

@@ -13,7 +13,17 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from lobby import __version__
-from lobby.cli import admin, apps, lifecycle, manage, printing, queue, simulation, speaking
+from lobby.cli import (
+    access,
+    admin,
+    apps,
+    lifecycle,
+    manage,
+    printing,
+    queue,
+    simulation,
+    speaking,
+)
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
 
@@ -43,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     admin.register(add)
+    access.register(add)
     manage.register(add)
     lifecycle.register(add)
     queue.register(add)

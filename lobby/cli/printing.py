@@ -13,11 +13,13 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from lobby.cli.context import CliContext
+from lobby.access import Op, authorise
+from lobby.cli.context import CliContext, credentials
 from lobby.engine.common import ticket_by_number, ticket_view
 from lobby.errors import ConfigError, InvalidInput, LobbyError
 from lobby.models import Branch
 from lobby.ticket_print import printable_ticket
+from lobby.vocabulary import EventKind
 
 if TYPE_CHECKING:
     from devices.printer import TicketPrinter
@@ -63,8 +65,11 @@ def print_command(args: argparse.Namespace, ctx: CliContext) -> None:
             # Read everything in one short transaction, then print outside it: a slow
             # printer must never hold the database.
             with ctx.unit_of_work() as uow:
-                view = ticket_view(ticket_by_number(uow, args.number, lock=False))
+                authorise(uow, Op.REPRINT)
+                row = ticket_by_number(uow, args.number, lock=False)
+                view = ticket_view(row)
                 ticket = printable_ticket(uow.session, view.id, view.code)
+                uow.record(EventKind.REPRINTED, ticket_id=row.id, payload={"number": view.number})
             printer.print_ticket(ticket)
             ctx.emit(
                 {"printed": view.number, "state": view.state, "printer": uri},
@@ -141,4 +146,4 @@ def register(add: Add) -> None:
         metavar="MM",
         help="58 or 80 (default: LOBBY_PAPER_WIDTH_MM, else 80)",
     )
-    p.add_argument("--staff", help="actor for the journal (default: OS user)")
+    credentials(p)

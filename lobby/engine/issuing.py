@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from lobby.access import Op, authorise
 from lobby.clock import business_day
 from lobby.db import UnitOfWork
 from lobby.engine.common import service_by_code, ticket_view
@@ -82,6 +83,7 @@ def issue_ticket(
             over-long note.
         NotFound: The appointment code does not exist.
     """
+    authorise(uow, Op.ISSUE)
     service = service_by_code(uow, service_code)
     cat = parse_category(category)
     stored_phone = normalize_phone(phone) if phone else None
@@ -144,6 +146,7 @@ def issue_ticket(
 
 def check_in_appointment(uow: UnitOfWork, code: str) -> TicketView:
     """Issue the ticket of a booked appointment (typed or scanned code)."""
+    authorise(uow, Op.CHECK_IN)
     appointment = _bookable_appointment(uow, code)
     return issue_ticket(uow, appointment.service.code, appointment_code=appointment.code)
 
@@ -157,6 +160,7 @@ def book_appointment(
     phone: str | None = None,
 ) -> str:
     """Book an appointment and return its code (what the customer types or scans)."""
+    authorise(uow, Op.BOOK_APPOINTMENT)
     service = service_by_code(uow, service_code)
     if due_at <= uow.now:
         raise InvalidInput("an appointment must be in the future")

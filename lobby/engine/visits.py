@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, authorise
 from lobby.complaints import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_STATUSES,
@@ -74,6 +75,7 @@ def confirm_details(
     documents: Sequence[str] | None = None,
 ) -> VisitView:
     """The teller checks the greeter's triage, corrects what is wrong and confirms (信息确认)."""
+    authorise(uow, Op.CONFIRM)
     ticket = ticket_by_number(uow, number)
     visit = ticket.visit
     changes: dict[str, object] = {}
@@ -102,6 +104,7 @@ def confirm_details(
 
 def rate_visit(uow: UnitOfWork, number: str, score: int, comment: str = "") -> None:
     """Record the customer's 1-5 rating of their visit (once per visit)."""
+    authorise(uow, Op.RATE)
     if not 1 <= score <= 5:
         raise InvalidInput("a rating is a whole number from 1 to 5")
     if len(comment) > MAX_TEXT:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from lobby.access import Op, SystemActor, authorise
 from lobby.db import Database
 from lobby.errors import DatabaseUnavailable, LobbyError
 from lobby.lifecycle import logical, pgtools
@@ -87,10 +88,12 @@ def make_backup(
     try:
         info = make_backup_file(db, directory, pg_bindir=pg_bindir, use_pg_dump=use_pg_dump)
     except BackupFailed as exc:
-        with db.unit_of_work(actor) as uow:
+        with db.unit_of_work(SystemActor(actor)) as uow:
+            authorise(uow, Op.RECORD_LIFECYCLE)
             uow.record(BACKUP_FAILED, payload={"directory": str(directory), "error": str(exc)})
         raise
-    with db.unit_of_work(actor) as uow:
+    with db.unit_of_work(SystemActor(actor)) as uow:
+        authorise(uow, Op.RECORD_LIFECYCLE)
         uow.record(BACKUP_MADE, payload={**info.to_json(), "file": info.path.name})
     return info
 

@@ -34,7 +34,7 @@ from lobby.queries.service_list import read_service_list
 from lobby.seeding import apply_config
 from lobby.staff import sign_in
 from lobby.vocabulary import CONFIG_CHANGES, GROUPS, EventKind
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 from ui.display import model as display
 from ui.greeter import controller as greeter
 from ui.manager import controller as manager
@@ -118,9 +118,9 @@ class Journal:
         return kinds
 
 
-def uow_step(journal: Journal, actor: str, what: str, operation: Callable[[Any], object]) -> None:
+def uow_step(journal: Journal, who: str, what: str, operation: Callable[[Any], object]) -> None:
     def run() -> None:
-        with journal.db.unit_of_work(actor) as uow:
+        with journal.db.unit_of_work(actor(who)) as uow:
             operation(uow)
 
     journal.step(what, run)

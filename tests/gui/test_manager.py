@@ -18,7 +18,7 @@ from lobby.db import Database
 from lobby.models import ComplaintNote, Event
 from lobby.reports import build_report
 from tests.gui.conftest import Console
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 from ui.common.app import make_app
 from ui.manager.window import ManagerWindow, bootstrap
 
@@ -73,7 +73,7 @@ def signed_in(manager: Manager) -> Manager:
 
 
 def issue(db: Database, service: str = "cash", **options: object) -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service, **options).number  # type: ignore[arg-type]
 
 
@@ -91,7 +91,7 @@ def test_live_floor_counters_queues_and_alert(
     for _ in range(3):
         issue(db, "account")
     issue(db, "cash")
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.start(uow, 1)
     manager.sign_in()
@@ -137,11 +137,11 @@ def test_alert_comes_before_the_target_is_passed(
 
 def _serve(db: Database, clock: ManualClock, counter: int, wait: float, service: float) -> str:
     clock.advance(minutes=wait)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         ticket = engine.call_next(uow, counter)
         engine.start(uow, counter)
     clock.advance(minutes=service)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.finish(uow, counter)
     return ticket.number
 
@@ -153,7 +153,7 @@ def test_report_page_matches_the_core_report_and_exports(
     issue(db)
     number = _serve(db, clock, 1, wait=4, service=6)
     _serve(db, clock, 1, wait=0, service=3)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.rate_visit(uow, number, 4)
     page = signed_in.window.reports
     page.preset("today")
@@ -197,7 +197,7 @@ def test_report_with_end_before_start_is_refused(signed_in: Manager) -> None:
 def test_complaint_lifecycle_through_the_page(
     signed_in: Manager, db: Database, clock: ManualClock
 ) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         reference = engine.file_complaint(
             uow, category="waiting", description="等了一个小时", contact="13800001111"
         )
@@ -241,8 +241,30 @@ def test_complaint_lifecycle_through_the_page(
     assert page.table.text_at(0, 5) == "按时答复 answered"
 
 
+def test_revealing_a_contact_is_journalled(signed_in: Manager, db: Database) -> None:
+    with db.unit_of_work(actor("G01")) as uow:
+        engine.file_complaint(uow, category="fees", description="x", contact="13800001111")
+    page = signed_in.window.complaints
+    signed_in.qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=20_000)
+    page.table.selectRow(0)
+    assert "138****1111" in page.details.text()
+    assert "13800001111" not in page.details.text()
+    page.reveal_button.click()  # no reason: refused
+    signed_in.settle()
+    assert "why" in signed_in.notice
+    page.reveal_reason.setText("customer asked for a call")
+    page.reveal_button.click()
+    signed_in.qtbot.waitUntil(lambda: "+8613800001111" in page.revealed.text(), timeout=20_000)
+    with db.read() as session:
+        row = session.execute(
+            select(Event.actor, Event.payload).where(Event.kind == "contact_revealed")
+        ).one()
+    assert row.actor == "M01"
+    assert row.payload["why"] == "customer asked for a call"
+
+
 def test_overdue_complaints_stand_out(signed_in: Manager, db: Database, clock: ManualClock) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.file_complaint(
             uow, category="fees", description="charged twice", wished_follow_up="none"
         )
@@ -389,7 +411,7 @@ def test_priority_rules_hours_and_toml_import(
 def test_audit_filters_by_ticket_and_staff(signed_in: Manager, db: Database) -> None:
     number = issue(db)
     issue(db, "account")
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(actor("T02")) as uow:
         engine.call_next(uow, 2)
     audit = signed_in.window.audit
     audit.ticket.setText(number.lower())

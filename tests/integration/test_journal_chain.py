@@ -14,7 +14,7 @@ from lobby.cli.main import main
 from lobby.db import Database, make_engine
 from lobby.journal import verify_chain
 from lobby.migrate import upgrade
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 STORED = Path(__file__).resolve().parent.parent / "data" / "schemas"
 PHONE = "13812345678"
@@ -23,12 +23,12 @@ NOTE = "needs a wheelchair ramp"
 
 def a_day(db: Database, clock: ManualClock) -> None:
     """Issue, serve, transfer, park, cancel and rate, with personal data wherever it fits."""
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         first = engine.issue_ticket(uow, "cash", category="elderly", phone=PHONE, note=NOTE)
         second = engine.issue_ticket(uow, "cash", note="Mr Wang, account 6222")
         third = engine.issue_ticket(uow, "cash")
     clock.advance(minutes=3)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.confirm_details(uow, first.number, note="Mrs Li, brought passport", phone=PHONE)
         engine.finish(uow, 1, outcome="follow_up", follow_up="call Mrs Li on 13800002222")
@@ -106,7 +106,7 @@ def test_an_inserted_event_is_named(db: Database, clock: ManualClock, db_url: st
     inserted = event_ids(db)[-1]
     assert check(db) == (False, inserted, "inserted")
     # the engine's next event chains on; the forged one stays named
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")
     assert check(db)[1] == inserted
 

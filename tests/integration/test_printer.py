@@ -48,7 +48,7 @@ from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket, printable_ticket
 from lobby.views import TicketView
 from tests.escpos_decoder import Incomplete, decode, next_command, printed_picture
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 from tests.printer_endpoint import (
     COVER_OPEN,
     OFFLINE,
@@ -85,7 +85,7 @@ def endpoint() -> Iterator[PrinterEndpoint]:
 
 
 def issue(db: Database, service: str = "cash") -> TicketView:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Signal, Slot
 
 from lobby import engine
+from lobby.access import Credential
 from lobby.db import Database, UnitOfWork
 from lobby.errors import AuthenticationFailed, DatabaseUnavailable, LobbyError, NotFound
 from lobby.queries.receipts import read_receipt
@@ -133,10 +134,10 @@ class GreeterController(QObject):
 
     def divert(self, service: str) -> None:
         """Journal that the customer went to a machine for ``service`` instead of a ticket."""
-        if self.staff is None:
+        if self.staff is None or self.staff.credential is None:
             self.failed.emit("divert", self.tr("请先登录"))
             return
-        actor = self.staff.code
+        actor = self.staff.credential
 
         def work() -> None:
             with self._db.unit_of_work(actor) as uow:
@@ -225,15 +226,15 @@ class GreeterController(QObject):
 
         self._runner.run(work, done, lambda exc: self._fail(where, exc))
 
-    def _start(self, where: str) -> str | None:
+    def _start(self, where: str) -> Credential | None:
         """The actor for a new action, or None when one is running or nobody is signed in."""
         if self._acting:
             return None  # the same tap twice: the first one is on its way
-        if self.staff is None:
+        if self.staff is None or self.staff.credential is None:
             self.failed.emit(where, self.tr("请先登录"))
             return None
         self._acting = True
-        return self.staff.code
+        return self.staff.credential
 
     def _show(self, snapshot: ServiceList) -> None:
         self.snapshot = snapshot

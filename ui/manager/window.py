@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
 
 from lobby.audit import AuditPage, AuditQuery, event_kinds, search_journal
 from lobby.clock import zone
-from lobby.complaints import ComplaintQuery, ComplaintView, follow_up, list_complaints
+from lobby.complaints import (
+    ComplaintQuery,
+    ComplaintView,
+    follow_up,
+    list_complaints,
+    reveal_contact,
+)
 from lobby.db import Database
 from lobby.journal import verify_chain
 from lobby.queries.branch import branch_heading
@@ -109,6 +115,7 @@ class ManagerWindow(QMainWindow):
         self.reports.requested.connect(self.load_report)
         self.complaints.query_changed.connect(self.load_complaints)
         self.complaints.follow_up.connect(self.follow_up)
+        self.complaints.reveal_requested.connect(self.reveal_contact)
         controller.complaints_stale.connect(self.complaints.request)
         self.audit.query_changed.connect(self.load_audit)
         self.audit.verify_requested.connect(self.verify_chain)
@@ -228,6 +235,13 @@ class ManagerWindow(QMainWindow):
             lambda uow: follow_up(uow, reference, **changes),  # type: ignore[arg-type]
             done,
             f"{reference} 已更新 updated",
+        )
+
+    def reveal_contact(self, reference: str, reason: str) -> None:
+        """Show a complaint's full contact; the core journals who asked and why."""
+        self.controller.change(
+            lambda uow: reveal_contact(uow, reference, reason),
+            lambda contact: self.complaints.show_contact(reference, contact),
         )
 
 

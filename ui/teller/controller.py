@@ -170,10 +170,10 @@ class TellerController(QObject):
         message: str,
         then: Callable[[Any], None] | None = None,
     ) -> None:
-        if self.counter is None or self.staff is None:
+        if self.counter is None or self.staff is None or self.staff.credential is None:
             self.notice.emit("请先登录 / sign in first", "warn")
             return
-        counter, actor = self.counter, self.staff.code
+        counter, actor = self.counter, self.staff.credential
 
         def work() -> tuple[Any, CounterOverview]:
             with self._db.unit_of_work(actor) as uow:
