@@ -56,6 +56,8 @@ class Op(StrEnum):
     NO_SHOW = "no_show"
     PARK = "park"
     RESUME = "resume"
+    RECALL_MISSED = "recall_missed"
+    UNDO_NO_SHOW = "undo_no_show"
     TRANSFER = "transfer"
     CANCEL = "cancel"
     CONFIRM = "confirm"
@@ -70,6 +72,7 @@ class Op(StrEnum):
     READ_STAFF_FIGURES = "read_staff_figures"
     CHANGE_OWN_PIN = "change_own_pin"
     SIGN_OUT = "sign_out"
+    RATING_PAD_PRESENCE = "rating_pad_presence"  # a pad starts or stops at its counter
     SIGN_IN = "sign_in"
     LOAD_BRANCH = "load_branch"
     RECORD_LIFECYCLE = "record_lifecycle"  # a backup made or failed, a restore
@@ -93,10 +96,12 @@ OPERATION_ROLES: Mapping[Op, frozenset[str]] = {
     Op.NO_SHOW: _COUNTER,
     Op.PARK: _COUNTER,
     Op.RESUME: _COUNTER,
+    Op.RECALL_MISSED: _COUNTER,
+    Op.UNDO_NO_SHOW: _COUNTER,
     Op.TRANSFER: _COUNTER,
     Op.CANCEL: _FRONT | {TELLER},
     Op.CONFIRM: _COUNTER,
-    Op.RATE: _COUNTER | {RATING_PAD},
+    Op.RATE: frozenset({RATING_PAD}),  # the customer's own screen, never a staff sign-in
     Op.FILE_COMPLAINT: _FRONT | {TELLER, KIOSK},
     Op.FOLLOW_UP_COMPLAINT: _MANAGER,
     Op.REVEAL_CONTACT: _MANAGER,
@@ -107,6 +112,7 @@ OPERATION_ROLES: Mapping[Op, frozenset[str]] = {
     Op.READ_STAFF_FIGURES: _MANAGER,
     Op.CHANGE_OWN_PIN: frozenset(STAFF_ROLES),
     Op.SIGN_OUT: frozenset(STAFF_ROLES),
+    Op.RATING_PAD_PRESENCE: frozenset({RATING_PAD}),
     Op.SIGN_IN: frozenset({SYSTEM}),
     Op.LOAD_BRANCH: frozenset({SYSTEM}),
     Op.RECORD_LIFECYCLE: frozenset({SYSTEM, MANAGER}),
@@ -202,7 +208,7 @@ def authenticate(session: Session, credential: Credential, now: datetime) -> Pri
     if isinstance(credential, SystemActor):
         return Principal(credential.origin[:64], SYSTEM, "system")
     if isinstance(credential, DeviceKey):
-        device = session.scalar(select(Device).where(Device.code == credential.device.upper()))
+        device = session.scalar(select(Device).where(Device.code == credential.device))
         if (
             device is None
             or not device.active

@@ -7,7 +7,6 @@ the key it concerns, before anything is written.
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import datetime, time
 from pathlib import Path
 from typing import Literal
@@ -17,13 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lobby.clock import zone
 from lobby.errors import ConfigError
 from lobby.routing import DEFAULT_HEAD_START_MIN, RoutingPolicy
+from lobby.validation import load_toml
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLE_BRANCH = RESOURCES / "branches" / "sample.toml"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class BranchInfo(_Strict):
@@ -51,6 +51,10 @@ class PolicyConfig(_Strict):
     interleave: int = Field(default=3, ge=0)
     appointment_grace_min: float = Field(default=10.0, ge=0)
     complaint_answer_days: int = Field(default=3, ge=1)
+    #: A no-show stays on the missed list, callable back, this long.
+    missed_grace_min: float = Field(default=15.0, ge=0, le=240)
+    #: A console left untouched this long signs its teller out (open ticket parked).
+    idle_sign_out_min: float = Field(default=20.0, ge=1, le=480)
 
     @field_validator("head_start_min")
     @classmethod
@@ -292,11 +296,7 @@ def parse_branch_config(text: str, source: str = "branch TOML") -> BranchConfig:
     Raises:
         ConfigError: Not TOML, or it fails validation.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
-    return validate_branch_config(data, source)
+    return validate_branch_config(load_toml(text, source), source)
 
 
 def validate_branch_config(data: object, source: str = "branch configuration") -> BranchConfig:

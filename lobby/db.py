@@ -16,11 +16,11 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lobby.access import Credential, Op, Principal, authenticate
@@ -28,12 +28,16 @@ from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied
 from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event
+from lobby.validation import install_row_checks, one_line
 from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
 NOTIFY_CHANNEL = "lobby_events"
 _JOURNAL_LOCK = 0x10BB7  # advisory lock key serialising journal appends on PostgreSQL
 READ_ONLY = "lobby_read_only"  # execution option: a SQLite transaction that only reads
+
+#: What :meth:`Database.read` yields; the apps pass it on to the query functions.
+ReadSession: TypeAlias = Session
 
 
 def default_actor() -> str:
@@ -186,6 +190,7 @@ class Database:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        install_row_checks(self._sessions)
         self._read_sessions = sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
@@ -306,6 +311,8 @@ def translate_errors() -> Iterator[None]:
         yield
     except OperationalError as exc:
         raise DatabaseUnavailable(f"database error: {_first_line(exc.orig)}") from exc
+    except DataError as exc:  # a value the column cannot hold, should the edge have let it by
+        raise InvalidInput(f"a value does not fit the database: {_first_line(exc.orig)}") from exc
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise DatabaseUnavailable(f"database connection lost: {_first_line(exc.orig)}") from exc
@@ -313,4 +320,5 @@ def translate_errors() -> Iterator[None]:
 
 
 def _first_line(exc: BaseException | None) -> str:
-    return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
+    text = str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
+    return one_line(text, 200)

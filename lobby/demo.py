@@ -78,6 +78,19 @@ def _teller(db: Database, counter: int, stop: threading.Event, speed: float, see
             continue  # the ticket was marked no-show above
 
 
+def _code(db: Database, number: str) -> str:
+    from sqlalchemy import select
+
+    from lobby.engine.common import ticket_view
+    from lobby.models import Ticket
+
+    with db.read() as session:
+        ticket = session.scalars(
+            select(Ticket).where(Ticket.number == number).order_by(Ticket.id.desc()).limit(1)
+        ).one()
+        return ticket_view(ticket).code
+
+
 def has_display() -> bool:
     """Whether windows can be shown (an X or Wayland display, or a Qt platform chosen)."""
     return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
@@ -127,6 +140,17 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
         subprocess.Popen([sys.executable, "-m", "lobby", *window, "--db", url])
         for window in windows
     ]
+    web_url = None
+    if not args.no_web:
+        host, port = ctx.settings.web_host, args.web_port or ctx.settings.web_port
+        apps.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "lobby", "web", "--db", url]
+                + ["--host", host, "--port", str(port)]
+            )
+        )
+        web_url = f"http://{host}:{port}"
+        print(f"Web hall display: {web_url}/display", flush=True)
     for worker in workers:
         worker.start()
     deadline = time.monotonic() + args.seconds if args.seconds else None
@@ -141,6 +165,9 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
                     )
                 elif event.kind == "issued":
                     print(f"  取号 {event.ticket}", flush=True)
+                    if web_url is not None and event.ticket is not None:
+                        print(f"  ticket page: {web_url}/t/{_code(db, event.ticket)}", flush=True)
+                        web_url = None  # one link is enough to try it
         with db.read() as session:
             view = board(session, db.clock.now())
         waiting = ", ".join(f"{q.prefix}:{q.waiting}" for q in view.queues)

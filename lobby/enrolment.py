@@ -12,7 +12,7 @@ from lobby.errors import InvalidInput
 from lobby.models import Device, Staff
 from lobby.vocabulary import EventKind
 
-_CODE = re.compile(r"[A-Z0-9_-]{1,32}")
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def enrol_device(uow: UnitOfWork, code: str, role: str) -> DeviceKey:
@@ -26,14 +26,14 @@ def enrol_device(uow: UnitOfWork, code: str, role: str) -> DeviceKey:
         InvalidInput: A bad id, an unknown device role, or a staff member's id.
     """
     authorise(uow, Op.ENROL_DEVICE)
-    cleaned = code.strip().upper()
+    cleaned = code.strip()
     if not _CODE.fullmatch(cleaned):
         raise InvalidInput(f"a device id is 1-32 letters, digits, '-' or '_': {code!r}")
     if role not in DEVICE_ROLES:
         raise InvalidInput(
             f"unknown device role {role!r}; choose one of: {', '.join(DEVICE_ROLES)}"
         )
-    if uow.session.scalar(select(Staff.id).where(Staff.code == cleaned)) is not None:
+    if uow.session.scalar(select(Staff.id).where(Staff.code == cleaned.upper())) is not None:
         raise InvalidInput(f"{cleaned} is a staff id: give the device an id of its own")
     secret = new_secret()
     device = uow.session.scalar(select(Device).where(Device.code == cleaned).with_for_update())
@@ -49,7 +49,7 @@ def enrol_device(uow: UnitOfWork, code: str, role: str) -> DeviceKey:
 def withdraw_device(uow: UnitOfWork, code: str) -> None:
     """Stop an enrolled device's key from working (manager only)."""
     authorise(uow, Op.ENROL_DEVICE)
-    cleaned = code.strip().upper()
+    cleaned = code.strip()
     device = uow.session.scalar(select(Device).where(Device.code == cleaned).with_for_update())
     if device is None:
         raise InvalidInput(f"no enrolled device {cleaned}")

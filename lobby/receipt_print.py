@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lobby.clock import zone
+from lobby.complaints.public import complaint_link
 from lobby.errors import NotFound
 from lobby.models import Branch, Complaint
 from lobby.views import masked
@@ -46,6 +47,8 @@ class PrintableReceipt:
     Attributes:
         reference: The complaint's reference, printed large and as the QR code.
         contact_masked: The customer's phone with the middle digits hidden, if given.
+        qr: What the QR holds: the link to the complaint's status page when the
+            branch has ``lobby web``, else the reference.
     """
 
     branch_zh: str
@@ -58,6 +61,7 @@ class PrintableReceipt:
     contact_masked: str | None
     filed_local: datetime
     answer_due_local: datetime
+    qr: str = ""
     notice_zh: str = RECEIPT_NOTICE_ZH
     notice_en: str = RECEIPT_NOTICE_EN
 
@@ -67,8 +71,13 @@ class PrintableReceipt:
         return self.reference
 
 
-def printable_receipt(session: Session, reference: str) -> PrintableReceipt:
+def printable_receipt(
+    session: Session, reference: str, base_url: str | None = None
+) -> PrintableReceipt:
     """Collect the printed content of the complaint ``reference``.
+
+    With ``base_url`` (where phones reach ``lobby web``) the QR links to the
+    complaint's status page.
 
     Raises:
         NotFound: No complaint has this reference.
@@ -95,4 +104,5 @@ def printable_receipt(session: Session, reference: str) -> PrintableReceipt:
         contact_masked=masked(complaint.contact),
         filed_local=complaint.created_at.astimezone(local),
         answer_due_local=complaint.answer_due.astimezone(local),
+        qr=complaint_link(base_url, branch.secret, complaint.reference),
     )

@@ -20,6 +20,7 @@ from lobby.access import Credential
 from lobby.clock import zone
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
+from lobby.engine.rating_pad import pad_actor
 from lobby.errors import NothingToCall
 from lobby.staff import sign_in
 
@@ -29,6 +30,17 @@ CATEGORIES = (("regular", 0.8), ("elderly", 0.12), ("disabled", 0.03), ("vip", 0
 #: Counter number -> staff code that works there in the sample branch.
 TELLERS = {1: "T01", 2: "T02", 3: "T03", 4: "T01", 5: "T02", 6: "T03"}
 _SIGNED_IN: dict[tuple[int, str], Credential] = {}
+
+
+def sample_pad(db: Database, counter: int) -> Credential:
+    """The demo counter's rating pad, enrolled by the sample manager on first use."""
+    from lobby.enrolment import enrol_device
+
+    key = (id(db), pad_actor(counter))
+    if key not in _SIGNED_IN:
+        with db.unit_of_work(sample_staff(db, "M01")) as uow:
+            _SIGNED_IN[key] = enrol_device(uow, pad_actor(counter), "rating_pad")
+    return _SIGNED_IN[key]
 
 
 def sample_staff(db: Database, code: str) -> Credential:
@@ -147,13 +159,13 @@ def play_day(
                     events, (moment + timedelta(minutes=minutes), order, "done", counter)
                 )
             continue
+        score: int | None = None
         with db.unit_of_work(sample_staff(db, TELLERS.get(counter, "T01"))) as uow:
             if kind == "gone":
                 engine.no_show(uow, counter)
             else:
                 ticket = engine.finish(uow, counter)
-                if rng.random() < 0.7:
-                    engine.rate_visit(uow, ticket.number, _rating(rng))
+                score = _rating(rng) if rng.random() < 0.7 else None
                 if rng.random() < 0.02:
                     engine.file_complaint(
                         uow,
@@ -162,6 +174,9 @@ def play_day(
                         contact="13800001111",
                         ticket_number=ticket.number,
                     )
+        if score is not None:  # the customer rates on the counter's pad
+            with db.unit_of_work(sample_pad(db, counter)) as uow:
+                engine.rate_visit(uow, ticket.number, score)
         order += 1
         heapq.heappush(events, (moment, order, "free", counter))
     clock.set(datetime.combine(day, time(18, 0), local))

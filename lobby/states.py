@@ -28,8 +28,13 @@ class TicketState(StrEnum):
 
     @property
     def is_final(self) -> bool:
-        """Whether the ticket can never move again."""
-        return not ALLOWED_MOVES[self]
+        """Whether the ticket has left its queue for good.
+
+        A no-show is final although it may still be called back from the missed
+        list during its grace time: it holds no place in a queue or at a counter,
+        and the day closes it as it stands.
+        """
+        return all(action is Action.RECALL_MISSED for action in ALLOWED_MOVES[self])
 
 
 class Action(StrEnum):
@@ -45,6 +50,7 @@ class Action(StrEnum):
     TRANSFER = "transferred"
     CANCEL = "cancelled"
     EXPIRE = "expired"
+    RECALL_MISSED = "missed_recalled"
 
     @property
     def kind(self) -> EventKind:
@@ -99,7 +105,7 @@ ALLOWED_MOVES: dict[TicketState, dict[Action, TicketState]] = {
         Action.EXPIRE: TicketState.EXPIRED,
     },
     TicketState.DONE: {},
-    TicketState.NO_SHOW: {},
+    TicketState.NO_SHOW: {Action.RECALL_MISSED: TicketState.CALLED},
     TicketState.TRANSFERRED: {},
     TicketState.CANCELLED: {},
     TicketState.EXPIRED: {},
@@ -128,6 +134,7 @@ _ACTION_WORDS: dict[Action, str] = {
     Action.TRANSFER: "transferred",
     Action.CANCEL: "cancelled",
     Action.EXPIRE: "expired",
+    Action.RECALL_MISSED: "called back from the missed list",
 }
 
 

@@ -5,6 +5,10 @@ Format: ``LOBBY:<branch>:<yyyymmdd>:<number>:<signature>``, e.g.
 own secret, so a forged, foreign or mistyped code is refused. Every character is in
 the QR alphanumeric set, which keeps the symbol small, and a scanner that types
 like a keyboard reproduces it exactly.
+
+With a web base URL set, the QR holds a link to the ticket's phone page instead,
+``BASE/t/<code>`` (:func:`ticket_link`); :func:`code_from_scan` takes the code back
+out of it, so the teller's scanner reads either.
 """
 
 from __future__ import annotations
@@ -34,9 +38,29 @@ class TicketRef:
     number: str
 
 
+#: The phone page's path before the code, ``/t/``.
+LINK_PATH = "/t/"
+
+
+def ticket_link(base_url: str | None, code: str) -> str:
+    """What the printed QR holds: the phone page's link, or the bare code without a base."""
+    if not base_url:
+        return code
+    return f"{base_url.rstrip('/')}{LINK_PATH}{code}"
+
+
+def code_from_scan(text: str) -> str:
+    """The code in a scan: the text itself, or the part after ``/t/`` of a link."""
+    cleaned = text.strip()
+    marker = cleaned.upper().rfind(LINK_PATH.upper())
+    if marker >= 0 and "://" in cleaned[:marker]:
+        cleaned = cleaned[marker + len(LINK_PATH) :]
+    return cleaned.split("?", 1)[0].split("#", 1)[0].upper()
+
+
 def looks_like_code(text: str) -> bool:
-    """Whether ``text`` is meant as a scanned code rather than a typed number."""
-    return text.strip().upper().startswith(f"{PREFIX}:")
+    """Whether ``text`` is meant as a scanned code (or link) rather than a typed number."""
+    return code_from_scan(text).startswith(f"{PREFIX}:")
 
 
 def _signature(secret: str, body: str) -> str:
@@ -51,13 +75,13 @@ def encode(secret: str, branch: str, day: date, number: str) -> str:
 
 
 def decode(secret: str, branch: str, text: str) -> TicketRef:
-    """Check a scanned code and return the ticket it names.
+    """Check a scanned code (or the link holding it) and return the ticket it names.
 
     Raises:
         InvalidInput: Not a Lobby code, another branch's code, or a signature that
             does not match (forged or mistyped).
     """
-    cleaned = text.strip().upper()
+    cleaned = code_from_scan(text)
     match = _PATTERN.match(cleaned)
     if match is None:
         raise InvalidInput("not a Lobby ticket code")

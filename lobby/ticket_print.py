@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from lobby.clock import zone
 from lobby.estimate import estimate_wait
 from lobby.models import Branch, Service, Ticket
+from lobby.ticket_code import ticket_link
 
 NOTICE_ZH = "请留意叫号，过号需重新取号"
 NOTICE_EN = "Please listen for your number; a missed call needs a new ticket"
@@ -34,13 +35,17 @@ class PrintableTicket:
     notice_en: str = NOTICE_EN
 
 
-def printable_ticket(session: Session, ticket_id: int, code: str) -> PrintableTicket:
+def printable_ticket(
+    session: Session, ticket_id: int, code: str, base_url: str | None = None
+) -> PrintableTicket:
     """Collect the printed content of a ticket.
 
     Args:
         session: A session that can read the ticket.
         ticket_id: The ticket.
-        code: Its signed QR code (``TicketView.code``).
+        code: Its signed code (``TicketView.code``).
+        base_url: Where phones reach ``lobby web``: the QR then holds the link to the
+            ticket's page, ``BASE/t/<code>``; without it, the bare code.
     """
     ticket = session.get_one(Ticket, ticket_id)
     branch = session.get_one(Branch, 1)
@@ -57,5 +62,5 @@ def printable_ticket(session: Session, ticket_id: int, code: str) -> PrintableTi
         wait_high_min=wait.high_min,
         issued_local=ticket.issued_at.astimezone(zone(branch.timezone)),
         documents=tuple((d["zh"], d["en"]) for d in service.documents),
-        code=code,
+        code=ticket_link(base_url, code),
     )

@@ -64,6 +64,7 @@ class VisitView(JsonView):
     confirmed_by: str | None
     tickets: tuple[TicketView, ...]
     rating: int | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)

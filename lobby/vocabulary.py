@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     RESUMED = "resumed"
     TRANSFERRED = "transferred"
     CANCELLED = "cancelled"
+    MISSED_RECALLED = "missed_recalled"
     # a visit's details and what the customer said
     DETAILS_CONFIRMED = "details_confirmed"
     VISIT_RATED = "visit_rated"
@@ -37,6 +38,9 @@ class EventKind(StrEnum):
     COUNTER_BREAK = "counter_break"
     COUNTER_CLOSED = "counter_closed"
     DAY_CLOSED = "day_closed"
+    # the customer's rating pad at a counter
+    RATING_PAD_ONLINE = "rating_pad_online"
+    RATING_PAD_OFFLINE = "rating_pad_offline"
     # the branch's configuration
     CONFIG_LOADED = "config_loaded"
     CONFIG_CHANGED = "config_changed"
@@ -84,7 +88,7 @@ K = EventKind
 #: A ticket moved along its queue (every ticket operation, not the issue).
 TICKET_MOVES = frozenset({
     K.CALLED, K.RECALLED, K.STARTED, K.FINISHED, K.NO_SHOW, K.PARKED, K.RESUMED,
-    K.TRANSFERRED, K.CANCELLED,
+    K.TRANSFERRED, K.CANCELLED, K.MISSED_RECALLED,
 })  # fmt: skip
 
 #: The waiting lines changed: a ticket joined, moved or left, or the day closed.
@@ -92,6 +96,9 @@ QUEUE_CHANGES = frozenset({K.ISSUED, K.DAY_CLOSED}) | TICKET_MOVES
 
 #: A counter opened, went on a break or closed (which changes who can serve a queue).
 COUNTER_CHANGES = frozenset({K.COUNTER_OPEN, K.COUNTER_BREAK, K.COUNTER_CLOSED})
+
+#: A counter's rating pad started or stopped (the console leaves ratings to it, or not).
+DEVICE_CHANGES = frozenset({K.RATING_PAD_ONLINE, K.RATING_PAD_OFFLINE})
 
 #: The branch's configuration changed (services, counters, profiles, notices, policy).
 CONFIG_CHANGES = frozenset({K.CONFIG_LOADED, K.CONFIG_CHANGED, K.PROFILE_CHANGED})
@@ -116,12 +123,13 @@ RECORD_ONLY = frozenset({
 LIFECYCLE = frozenset({K.BACKUP_MADE, K.BACKUP_FAILED, K.RESTORED})
 
 #: Calls the hall display announces and lists.
-CALLS = frozenset({K.CALLED, K.RECALLED, K.RESUMED})
+CALLS = frozenset({K.CALLED, K.RECALLED, K.RESUMED, K.MISSED_RECALLED})
 
 #: Every group by name, each kind in at least one (the completeness test checks it).
 GROUPS: dict[str, frozenset[EventKind]] = {
     "queue": QUEUE_CHANGES,
     "counter": COUNTER_CHANGES,
+    "device": DEVICE_CHANGES,
     "config": CONFIG_CHANGES,
     "visit": VISIT_CHANGES,
     "staff": STAFF_CHANGES,

@@ -18,7 +18,12 @@ import pytest
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.seeding import initialise
-from tests.helpers import ManualClock, open_test_sessions
+from tests.helpers import (
+    ManualClock,
+    enrol_test_devices,
+    keep_test_device_keys,
+    open_test_sessions,
+)
 from tests.pgserver import PostgresServer
 
 # Qt needs a platform before the first QApplication; offscreen works with no display.
@@ -53,6 +58,7 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    keep_test_device_keys()  # the enrolled test devices' keys, where the apps look
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +87,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = Database.open(f"sqlite:///{path}")
     initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup", waive_pin_change=True)
     open_test_sessions(db)
+    enrol_test_devices(db)
     db.dispose()  # the last connection checkpoints the WAL into the main file
     return path
 
@@ -92,6 +99,7 @@ def pg_template(pg_server: PostgresServer) -> str:
     db = Database.open(pg_server.url("lobby_template"))
     initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup", waive_pin_change=True)
     open_test_sessions(db)
+    enrol_test_devices(db)
     db.dispose()
     return "lobby_template"
 

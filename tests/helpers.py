@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from lobby.access import SessionToken
+from lobby.access import DeviceKey, SessionToken
 
 if TYPE_CHECKING:
     from lobby.db import Database
@@ -57,6 +57,41 @@ def actor(code: str) -> SessionToken:
     like any other session (a disabled member is refused).
     """
     return SessionToken(test_token(code), code)
+
+
+#: Devices every test database has enrolled (role rating_pad), with known keys.
+TEST_DEVICES = tuple(f"{kind}-{n}" for kind in ("pad", "rating-counter") for n in range(1, 9))
+
+
+def device(code: str) -> DeviceKey:
+    """An enrolled test device's key: ``db.unit_of_work(device("pad-1"))``."""
+    return DeviceKey(code, f"test-device-{code}")
+
+
+def enrol_test_devices(db: Database) -> None:
+    """Enrol :data:`TEST_DEVICES` in ``db`` with the keys :func:`device` gives."""
+    from lobby.access import token_hash
+    from lobby.models import Device
+
+    with db.transaction() as session:
+        for code in TEST_DEVICES:
+            session.add(
+                Device(
+                    code=code,
+                    role="rating_pad",
+                    secret_hash=token_hash(device(code).secret),
+                    enrolled_by="tests",
+                    enrolled_at=db.clock.now(),
+                )
+            )
+
+
+def keep_test_device_keys() -> None:
+    """Put the test devices' keys in this user's config dir, where the apps look."""
+    from lobby.keyfiles import save_device_key
+
+    for code in TEST_DEVICES:
+        save_device_key("test", device(code))
 
 
 def open_test_sessions(db: Database, only: list[str] | None = None) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from lobby import engine
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
-from lobby.sample_history import sample_staff
+from lobby.sample_history import sample_pad, sample_staff
 from lobby.seeding import initialise
 
 if TYPE_CHECKING:
@@ -131,15 +131,45 @@ def _teller(out: Path) -> list[Path]:
             settle(lambda: window.dialog is not None)
             files.append(_grab(window.dialog, out / "teller-transfer.png"))
             window.dialog.reject()  # type: ignore[union-attr]
-            window.controller.finished_ticket.emit("A007")
-            settle(lambda: window.dialog is not None)
-            files.append(_grab(window.dialog, out / "teller-rating.png"))
-            window.dialog.reject()  # type: ignore[union-attr]
+            window.controller.no_show()
+            settle(lambda: not runner.busy)
+            window.console.side.lists.setCurrentIndex(1)
+            settle(lambda: True)
+            files.append(_grab(window, out / "teller-missed-undo.png"))
+            window.console.withdraw_undo()
+            window.controller.call_next()
+            settle(lambda: not runner.busy)
+            window.controller.finish("done", "")
+            settle(lambda: not runner.busy and window.console.rating.isVisible())
+            files.append(_grab(window, out / "teller-rating-panel.png"))
+            window.console.rating.withdraw()
         finally:
             window.close()
             feed.stop()
             runner.wait()
+        files += _receiving_teller(db, out)
     return files
+
+
+def _receiving_teller(db: Database, out: Path) -> list[Path]:
+    """Counter 4 calls the customer transferred from counter 2: both notes, both waits."""
+    from ui.teller.window import bootstrap
+
+    window, feed, runner = bootstrap(db, 4)
+    try:
+        window.resize(*TELLER_SIZES[0])
+        window.show()
+        window.sign_in.staff.setText("T03")
+        window.sign_in.pin.setText("3333")
+        window.sign_in.button.click()
+        settle(lambda: window.controller.overview is not None and not runner.busy)
+        window.controller.call_next()
+        settle(lambda: not runner.busy)
+        return [_grab(window, out / "teller-transfer-received-1366x768.png")]
+    finally:
+        window.close()
+        feed.stop()
+        runner.wait()
 
 
 def _grab(widget: object, path: Path) -> Path:
@@ -153,6 +183,38 @@ def _grab(widget: object, path: Path) -> Path:
 
 
 RENDERERS: dict[str, Callable[[Path], list[Path]]] = {"teller": _teller}
+
+PAD_SIZES = ((1280, 800), (800, 480))
+
+
+def _rating_pad(out: Path) -> list[Path]:
+    from ui.rating.window import bootstrap
+
+    files: list[Path] = []
+    with sample_branch() as (db, _clock):
+        window, feed, runner = bootstrap(db, 1, credential=sample_pad(db, 1))
+        try:
+            for width, height in PAD_SIZES:
+                window.resize(width, height)
+                window.show()
+                window.controller.welcome.emit()
+                settle(lambda: True)
+                files.append(_grab(window, out / f"rating-pad-welcome-{width}x{height}.png"))
+                window.controller.ask("A004")
+                settle(lambda: True)
+                files.append(_grab(window, out / f"rating-pad-faces-{width}x{height}.png"))
+                window.controller.thanked.emit(5)
+                settle(lambda: True)
+                files.append(_grab(window, out / f"rating-pad-thanks-{width}x{height}.png"))
+        finally:
+            window.close()
+            feed.stop()
+            runner.wait()
+            window.controller.stop()
+    return files
+
+
+RENDERERS["rating-pad"] = _rating_pad
 
 
 def render(app_name: str, out: Path) -> list[Path]:

@@ -271,9 +271,7 @@ class SerialLink(_Asking, Serial):  # type: ignore[misc]
             super().open()
         except DeviceNotFoundError as exc:
             code: int = getattr(exc.__context__, "errno", 0) or 0  # pyserial's, wrapped
-            raise PrinterUnreachable(
-                self.uri, _SERIAL_OPEN_ERRORS.get(code, str(exc))
-            ) from None
+            raise PrinterUnreachable(self.uri, _SERIAL_OPEN_ERRORS.get(code, str(exc))) from None
         self.device.write_timeout = self.timeout
 
     def send(self, msg: bytes) -> None:

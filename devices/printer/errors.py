@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar, Self
 
 from lobby.errors import ConfigError, LobbyError
+from lobby.validation import shown
 
 ACCEPTED_URIS = (
     "usb://VID:PID, serial:///dev/ttyUSB0?baudrate=9600, tcp://HOST:9100, "
@@ -80,5 +81,6 @@ class BadPrinterUri(ConfigError):
         self.uri = uri
         self.reason = reason
         super().__init__(
-            f"打印机地址无效 / bad printer address ({uri!r}: {reason}; use {ACCEPTED_URIS})"
+            f"打印机地址无效 / bad printer address "
+            f"({shown(uri, 60)}: {reason}; use {ACCEPTED_URIS})"
         )

@@ -132,7 +132,7 @@ def render_receipt(receipt: PrintableReceipt, width: int) -> Image.Image:
     col.text(f"我们将于 {due:%Y-%m-%d} 前答复您", s.body, bold=True)
     col.text(f"We will answer you by {due:%Y-%m-%d}", s.body, bold=True)
     col.space(s.body // 2)
-    col.picture(qr_image(receipt.reference, s.qr_box))
+    col.picture(qr_image(receipt.qr or receipt.reference, s.qr_box))
     col.text(receipt.notice_zh, s.small)
     col.text(receipt.notice_en, s.small)
     col.space(s.margin)

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 
 from lobby.access import CLI_SESSION, DEVICE_ROLES, Op, SessionToken, authorise, end_session
 from lobby.cli.context import CliContext, credentials
-from lobby.cli.credentials import (
-    device_file,
-    save_session,
-    saved_session,
-    session_file,
-    write_private,
-)
 from lobby.enrolment import enrol_device
 from lobby.errors import InvalidInput, LobbyError
 from lobby.journal import verify_chain
+from lobby.keyfiles import save_device_key, save_session, saved_session, session_file
 from lobby.staff import change_pin, sign_in
 from lobby.vocabulary import EventKind
 
@@ -91,8 +84,7 @@ def device_enrol(args: argparse.Namespace, ctx: CliContext) -> None:
     """Enrol this machine as a device (manager); its key goes to this user's config dir."""
     with ctx.unit_of_work() as uow:
         key = enrol_device(uow, args.device, args.role)
-    path = args.key_file or device_file()
-    write_private(path, {"db": ctx.db_url, "device": key.device, "secret": key.secret})
+    path = save_device_key(ctx.db_url, key)
     ctx.emit(
         {"device": key.device, "role": args.role, "key_file": str(path)},
         f"device {key.device} enrolled as {args.role}; key kept in {path} (mode 0600)",
@@ -111,9 +103,3 @@ def register(add: Add) -> None:
     credentials(p)
     p.add_argument("device", metavar="ID", help="the device's id, e.g. KIOSK1")
     p.add_argument("--role", required=True, choices=DEVICE_ROLES)
-    p.add_argument(
-        "--key-file",
-        type=Path,
-        metavar="FILE",
-        help="where the key goes (default: this user's Lobby config directory)",
-    )

@@ -295,6 +295,8 @@ def register(add: Add) -> None:
     )
     p.add_argument("--speed", type=float, default=1.0, help="how fast the simulated branch acts")
     p.add_argument("--headless", action="store_true", help="no windows, even with a display")
+    p.add_argument("--no-web", action="store_true", help="do not start lobby web")
+    p.add_argument("--web-port", type=int, metavar="P", help="lobby web's port (default 8080)")
     p.add_argument(
         "--history-days",
         type=int,

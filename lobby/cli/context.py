@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lobby.access import Credential, Principal, authenticate
-from lobby.cli.credentials import saved_device_key, saved_session
 from lobby.db import Database, UnitOfWork, default_actor, exposed_file_warning
 from lobby.errors import InvalidInput
+from lobby.keyfiles import saved_device_key, saved_session
 from lobby.schema import require_current_schema
 from lobby.settings import Settings
 from lobby.staff import sign_in
@@ -36,7 +36,7 @@ class CliContext:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> CliContext:
         """Build the context from parsed arguments and the ``LOBBY_`` environment."""
-        settings = Settings()
+        settings = Settings.load()
         return cls(
             settings=settings,
             db_url=args.db or settings.db,

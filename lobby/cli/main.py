@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from importlib.metadata import EntryPoint
 from typing import NoReturn
 
 from lobby import __version__
-from lobby.cli import (
-    access,
-    admin,
-    apps,
-    lifecycle,
-    manage,
-    printing,
-    queue,
-    simulation,
-    speaking,
-)
+from lobby.cli import access, admin, lifecycle, manage, plugins, queue, simulation, web
+from lobby.cli.bounds import check_arguments
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
+from lobby.validation import one_line, shown
 
 Command = Callable[[argparse.Namespace, CliContext], None]
 
@@ -35,11 +29,16 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Report a usage mistake in one line."""
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        message = re.sub(r"'([^']*)'", lambda quoted: shown(quoted[1]), message)
+        self.exit(2, one_line(f"{self.prog}: {message} (see {self.prog} --help)") + "\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full ``lobby`` command line."""
+def build_parser(found: Iterable[EntryPoint] | None = None) -> argparse.ArgumentParser:
+    """The full ``lobby`` command line.
+
+    Args:
+        found: The entry points of the apps' and devices' commands (default: installed).
+    """
     common = OneLineParser(add_help=False)
     common.add_argument("--db", metavar="URL", help="database URL (default: LOBBY_DB or SQLite)")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -57,29 +56,34 @@ def build_parser() -> argparse.ArgumentParser:
     manage.register(add)
     lifecycle.register(add)
     queue.register(add)
-    printing.register(add)
-    speaking.register(add)
-    apps.register(add)
+    plugins.register(add, found)  # the apps' and the devices' commands
     simulation.register(add)
+    web.register(add)
     return parser
+
+
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse ``argv``; a command whose package is absent takes any arguments."""
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not plugins.takes_any_arguments(args.handler):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``lobby`` command and return its exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(parser, argv)
     try:
+        check_arguments(parser, args)
         ctx = CliContext.from_args(args)
     except LobbyError as exc:
-        print(f"lobby: {exc}", file=sys.stderr)
+        print(one_line(f"lobby {args.command}: {exc}"), file=sys.stderr)
         return exc.exit_code
-    except ValueError as exc:  # settings from the environment that do not validate
-        print(f"lobby: bad LOBBY_ setting: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 2
     try:
         args.handler(args, ctx)
     except LobbyError as exc:
-        print(f"lobby {args.command}: {exc}", file=sys.stderr)
+        print(one_line(f"lobby {args.command}: {exc}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -17,12 +17,12 @@ from typing import Any
 from lobby import admin, complaints
 from lobby.audit import AuditQuery, search_journal
 from lobby.cli.context import CliContext
-from lobby.cli.credentials import saved_session
 from lobby.clock import zone
 from lobby.complaints import ComplaintQuery, ComplaintView
 from lobby.config import WEEKDAYS
 from lobby.db import Database, UnitOfWork
 from lobby.errors import InvalidInput
+from lobby.keyfiles import saved_session
 from lobby.manager_auth import check_manager_pin, require_manager
 from lobby.staff import StaffView
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, cast
 
 from lobby import engine
+from lobby.cli import plugins
 from lobby.cli.context import CliContext, credentials
 from lobby.views import TicketView
 
@@ -27,14 +28,24 @@ def _emit_ticket(ctx: CliContext, ticket: TicketView) -> None:
     ctx.emit(ticket.to_json(), _ticket_line(ticket))
 
 
+class IssuePrinting(plugins.CommandModule, Protocol):
+    """What ``lobby issue --printer`` needs of the printer extra's commands."""
+
+    def check_printer_uri(self, uri: str) -> None:
+        """Refuse an address that can never print."""
+
+    def print_issued(self, ctx: CliContext, uri: str, number: str) -> None:
+        """Print the committed ticket ``number``."""
+
+
 def issue(args: argparse.Namespace, ctx: CliContext) -> None:
     """Issue a ticket for SERVICE."""
     uri = args.printer or ctx.settings.printer
     printing = uri.strip().lower() != "none"
     if printing:
-        from lobby.cli.printing import check_printer_uri
-
-        check_printer_uri(uri)  # an address that can never print is refused before the commit
+        # an absent extra, or an address that can never print, is refused before the commit
+        printer = cast(IssuePrinting, plugins.load("printer"))
+        printer.check_printer_uri(uri)
     with ctx.unit_of_work() as uow:
         ticket = engine.issue_ticket(
             uow,
@@ -47,9 +58,11 @@ def issue(args: argparse.Namespace, ctx: CliContext) -> None:
         )
     _emit_ticket(ctx, ticket)  # the ticket is committed and shown, whatever the printer does
     if printing:
-        from lobby.cli.printing import print_issued
-
-        print_issued(ctx, uri, ticket.number)
+        try:
+            with plugins.named_extra("printer", printer.LIBRARIES):
+                printer.print_issued(ctx, uri, ticket.number)
+        except plugins.MissingExtra as exc:
+            raise plugins.DeviceMissing(f"{ticket.number} is issued, not printed: {exc}") from None
 
 
 def checkin(args: argparse.Namespace, ctx: CliContext) -> None:

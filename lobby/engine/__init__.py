@@ -10,6 +10,7 @@ from lobby.engine.calling import call_next, call_ticket, recall
 from lobby.engine.day import close_day, set_counter_status
 from lobby.engine.diversions import record_diversion
 from lobby.engine.issuing import book_appointment, check_in_appointment, issue_ticket
+from lobby.engine.missed import missed_standing, missed_tickets, recall_missed, undo_no_show
 from lobby.engine.serving import cancel, finish, no_show, park, resume, start, transfer
 from lobby.engine.visits import (
     confirm_details,
@@ -30,15 +31,19 @@ __all__ = [
     "file_complaint",
     "finish",
     "issue_ticket",
+    "missed_standing",
+    "missed_tickets",
     "no_show",
     "park",
     "rate_visit",
     "recall",
+    "recall_missed",
     "record_diversion",
     "resume",
     "set_counter_status",
     "start",
     "transfer",
+    "undo_no_show",
     "update_complaint",
     "visit_of",
 ]

@@ -15,6 +15,7 @@ from lobby.engine.common import (
     ticket_view,
     waiting_candidates,
 )
+from lobby.engine.missed import recall_missed
 from lobby.errors import InvalidInput, NothingToCall
 from lobby.models import Counter, Event, Ticket, WorkProfileEntry
 from lobby.routing import Candidate, RoutingPolicy, choose_next
@@ -95,6 +96,8 @@ def call_ticket(uow: UnitOfWork, counter_number: int, number: str) -> TicketView
     _require_open_for_calls(counter)
     require_free(uow, counter)
     ticket = ticket_by_number(uow, number)
+    if ticket.state == TicketState.NO_SHOW.value:  # back from the missed list
+        return recall_missed(uow, counter_number, number)
     if ticket.target_counter_id not in (None, counter.id):
         raise InvalidInput(f"ticket {ticket.number} was transferred to another counter")
     return _call(uow, ticket, counter, "called by number", "指定叫号", priority=False)

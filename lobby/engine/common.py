@@ -14,6 +14,7 @@ from lobby.models import Branch, Counter, Service, Ticket
 from lobby.routing import Candidate
 from lobby.states import Action, TicketState, next_state
 from lobby.ticket_code import decode, encode, looks_like_code
+from lobby.validation import SCANNED_MAX, check_text
 from lobby.views import TicketView
 
 OPEN_STATES = (TicketState.CALLED.value, TicketState.SERVING.value)
@@ -89,6 +90,7 @@ def ticket_by_number(uow: UnitOfWork, number: str, *, lock: bool = True) -> Tick
 
     ``number`` may also be the signed code scanned from the ticket's QR.
     """
+    check_text("ticket number", number, SCANNED_MAX, multiline=False)  # typed or scanned
     cleaned = number.strip().upper()
     if looks_like_code(cleaned):
         ref = decode(uow.branch.secret, uow.branch.code, cleaned)

@@ -17,6 +17,7 @@ from lobby.errors import InvalidInput, NotFound
 from lobby.models import Appointment, Service, Ticket, TicketSequence, Visit
 from lobby.phone import normalize_phone
 from lobby.states import Category, TicketState
+from lobby.validation import SCANNED_MAX, check_text
 from lobby.views import TicketView
 from lobby.vocabulary import EventKind
 
@@ -179,6 +180,8 @@ def book_appointment(
 
 
 def _bookable_appointment(uow: UnitOfWork, code: str) -> Appointment:
+    # typed or scanned: the scanner may send anything
+    check_text("appointment code", code, SCANNED_MAX, multiline=False)
     cleaned = code.strip().upper()
     appointment = uow.session.scalar(
         select(Appointment).where(Appointment.code == cleaned).with_for_update()

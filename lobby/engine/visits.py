@@ -22,8 +22,8 @@ from lobby.complaints import (
 )
 from lobby.db import UnitOfWork
 from lobby.engine.common import ticket_by_number, ticket_view
-from lobby.errors import InvalidInput
-from lobby.models import Rating, Visit
+from lobby.errors import InvalidInput, PermissionDenied
+from lobby.models import Rating, Staff, Visit
 from lobby.phone import normalize_phone
 from lobby.states import TicketState
 from lobby.views import VisitView, masked
@@ -63,6 +63,7 @@ def visit_view(session: Session, visit: Visit) -> VisitView:
         confirmed_by=visit.confirmed_by,
         tickets=tuple(ticket_view(t) for t in visit.tickets),
         rating=rating,
+        created_at=visit.created_at,
     )
 
 
@@ -103,7 +104,20 @@ def confirm_details(
 
 
 def rate_visit(uow: UnitOfWork, number: str, score: int, comment: str = "") -> None:
-    """Record the customer's 1-5 rating of their visit (once per visit)."""
+    """Record the customer's 1-5 rating of their visit (once per visit).
+
+    The rating is the customer's: it comes from a rating pad or the customer's own
+    screen (a device actor), never from a staff member's sign-in.
+
+    Raises:
+        PermissionDenied: The actor is a staff member.
+        InvalidInput: A score outside 1-5, an unfinished ticket, a visit already rated.
+    """
+    if uow.session.scalar(select(Staff.id).where(Staff.code == uow.actor)) is not None:
+        raise PermissionDenied(
+            f"a rating comes from the customer (rating pad or the customer's screen), "
+            f"not from the staff sign-in {uow.actor}"
+        )
     authorise(uow, Op.RATE)
     if not 1 <= score <= 5:
         raise InvalidInput("a rating is a whole number from 1 to 5")

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES, ticket_view
+from lobby.engine.missed import MissedTicket, grace_time, missed_tickets
+from lobby.engine.rating_pad import pad_present
 from lobby.engine.visits import visit_view
 from lobby.errors import NotFound
 from lobby.journal import last_event_id
-from lobby.models import Branch, Counter, Service, Ticket, WorkProfileEntry
+from lobby.models import Branch, Counter, Service, Staff, Ticket, WorkProfileEntry
 from lobby.queries.board import service_queues
 from lobby.states import TicketState
 from lobby.views import ServiceQueue, TicketView, VisitView
@@ -44,6 +46,11 @@ class CounterOverview:
     counters: tuple[int, ...]
     last_event_id: int
     documents: tuple[tuple[str, str], ...] = ()
+    missed: tuple[MissedTicket, ...] = ()
+    issuer: str = ""
+    timezone: str = "UTC"
+    rating_pad: bool = False
+    grace_min: int = 15
 
 
 def counter_overview(session: Session, number: int, now: datetime) -> CounterOverview:
@@ -56,7 +63,9 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
     counter = session.scalar(select(Counter).where(Counter.number == number, Counter.active))
     if counter is None:
         raise NotFound(f"no counter {number}")
-    timezone = session.get_one(Branch, 1).timezone
+    branch = session.get_one(Branch, 1)
+    timezone = branch.timezone
+    grace = grace_time(branch.policy)
     today = business_day(now, timezone)
     current = session.scalar(
         select(Ticket).where(Ticket.counter_id == counter.id, Ticket.state.in_(OPEN_STATES))
@@ -96,4 +105,30 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         documents=tuple((d["key"], f"{d['zh']} {d['en']}") for d in current.service.documents)
         if current
         else (),
+        missed=missed_tickets(session, now, grace, list(served)),
+        grace_min=round(grace.total_seconds() / 60),
+        issuer=issuer_text(session, current.visit.created_by) if current else "",
+        timezone=timezone,
+        rating_pad=pad_present(session, counter.id),
     )
+
+
+ROLE_WORDS = {"greeter": "迎宾 Greeter", "teller": "柜员 Teller", "manager": "主任 Manager"}
+
+
+def issuer_text(session: Session, actor: str) -> str:
+    """Who issued a ticket, as staff read it: the greeter by name, else the device.
+
+    An actor that is neither a staff member nor an enrolled device (a command run by
+    an operating-system account) is shown as the command line, never by that account.
+    """
+    member = session.scalar(select(Staff).where(Staff.code == actor))
+    if member is not None:
+        return f"{ROLE_WORDS.get(member.role, member.role)} {member.name} ({member.code})"
+    if actor.startswith(DEVICE_PREFIXES):
+        return f"设备 Device {actor}"
+    return "命令行 Command line"
+
+
+#: Actor names of devices (kiosks, counters, rating pads) rather than people.
+DEVICE_PREFIXES = ("device", "kiosk", "greeter", "counter-", "pad-", "rating-")

@@ -29,8 +29,11 @@ class ComplaintReceipt:
     printable: PrintableReceipt
 
 
-def read_receipt(session: Session, reference: str) -> ComplaintReceipt:
-    """The receipt of the complaint ``reference``, with times in the branch's time zone."""
+def read_receipt(session: Session, reference: str, base_url: str | None = None) -> ComplaintReceipt:
+    """The receipt of the complaint ``reference``, with times in the branch's time zone.
+
+    With ``base_url`` (``lobby web``'s address) its QR links to the status page.
+    """
     branch = session.get_one(Branch, 1)
     complaint = session.scalars(select(Complaint).where(Complaint.reference == reference)).one()
     local = zone(branch.timezone)
@@ -43,5 +46,5 @@ def read_receipt(session: Session, reference: str) -> ComplaintReceipt:
         answer_due_local=complaint.answer_due.astimezone(local),
         branch_zh=branch.name_zh,
         branch_en=branch.name_en,
-        printable=printable_receipt(session, reference),
+        printable=printable_receipt(session, reference, base_url),
     )

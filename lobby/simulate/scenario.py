@@ -11,7 +11,6 @@ into a :class:`lobby.simulate.model.DayModel` in minutes after opening.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
@@ -23,12 +22,13 @@ from lobby.config import RESOURCES, BranchConfig, load_branch_config
 from lobby.errors import ConfigError
 from lobby.routing import DEFAULT_HEAD_START_MIN
 from lobby.simulate.model import CounterPlan, DayModel, Distribution, ServicePlan
+from lobby.validation import load_toml
 
 SCENARIOS = RESOURCES / "scenarios"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _minutes(text: str) -> float:
@@ -294,13 +294,12 @@ def load_scenario(path: Path) -> tuple[Scenario, DayModel]:
             the one-line message names the file and the offending key.
     """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: no such file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    data = load_toml(text, str(path))
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

@@ -12,8 +12,8 @@
             <translation>Appointment check-in</translation>
         </message>
         <message>
-            <source>请扫描客户的预约二维码，或输入预约码</source>
-            <translation>Scan the customer's appointment QR code, or type the code</translation>
+            <source>请扫描客户的预约二维码，或输入预约码（过号客户可输入票号）</source>
+            <translation>Scan the customer's appointment QR code, or type the code (for a missed call, the ticket number)</translation>
         </message>
         <message>
             <source>签到后按预约时间优先叫号</source>
@@ -236,6 +236,18 @@
         <message>
             <source>无法办理</source>
             <translation>Not possible</translation>
+        </message>
+        <message>
+            <source>{0} 号仍然有效，请直接告知柜台叫回</source>
+            <translation>Ticket {0} is still valid: tell the counter, which will call it back</translation>
+        </message>
+        <message>
+            <source>{0} 号已过有效时间，请重新取号</source>
+            <translation>Ticket {0} is no longer valid: please take a new ticket</translation>
+        </message>
+        <message>
+            <source>{0} 号不在过号列表中，请按叫号等候</source>
+            <translation>Ticket {0} was not missed: please wait to be called</translation>
         </message>
     </context>
     <context>

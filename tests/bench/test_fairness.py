@@ -10,7 +10,8 @@ before any routing) are served three ways:
   customer always goes first, and no interleave.
 
 Targets: priority customers' mean wait <= 40 % of regular customers' (ours), and
-regular customers' longest wait <= 1.3 x FIFO's. The table also shows each scenario
+regular customers' longest wait <= ``REGULAR_MAX_TO_FIFO`` (1.1) x FIFO's over all the
+days, the figure ``lobby/routing.py`` and the README state. The table also shows each scenario
 alone, and the default head starts multiplied by 3 and 6, the evidence for tuning.
 Transfers count as priority (they carry a head start). Figures in
 ``benchmark.extra_info``, printed past capture.
@@ -22,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from lobby.routing import DEFAULT_HEAD_START_MIN, RoutingPolicy
+from lobby.routing import DEFAULT_HEAD_START_MIN, REGULAR_MAX_TO_FIFO, RoutingPolicy
 from lobby.simulate import SCENARIOS, SimTicket, load_scenario, simulate
 
 DAYS = [("weekday", seed) for seed in range(1, 7)] + [("month_start", s) for s in (1, 2)]
@@ -76,7 +77,7 @@ def test_fairness(benchmark: Any, capsys: pytest.CaptureFixture[str]) -> None:
     ours = table["ours"]
     met = {
         "priority_mean_le_40pct_of_regular": ours["priority_to_regular"] <= 0.4,
-        "regular_max_le_1_3x_fifo": ours["regular_max_to_fifo"] <= 1.3,
+        "regular_max_within_bound_of_fifo": ours["regular_max_to_fifo"] <= REGULAR_MAX_TO_FIFO,
     }
     benchmark.extra_info.update(
         {
@@ -99,5 +100,5 @@ def test_fairness(benchmark: Any, capsys: pytest.CaptureFixture[str]) -> None:
             )
         print(f"  targets met: {met}")
     # the regular customers' bound holds; the priority target is reported, not asserted
-    assert met["regular_max_le_1_3x_fifo"]
+    assert met["regular_max_within_bound_of_fifo"], ours["regular_max_to_fifo"]
     assert ours["priority_to_regular"] < table["fifo"]["priority_to_regular"]

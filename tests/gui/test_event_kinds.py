@@ -23,6 +23,7 @@ from lobby import admin, engine
 from lobby.complaints import follow_up, list_complaints
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
+from lobby.engine.rating_pad import pad_started, pad_stopped
 from lobby.errors import AuthenticationFailed
 from lobby.lifecycle.backup import BackupFailed, BackupInfo, make_backup
 from lobby.lifecycle.restore import restore_backup
@@ -153,9 +154,13 @@ def branch_day(journal: Journal, clock: ManualClock, tmp_path: Path) -> None:
         lambda u: engine.confirm_details(u, numbers[0], note="wants coins"),
     )
     step("T01", "finish", lambda u: engine.finish(u, 1))
-    step("G01", "rate", lambda u: engine.rate_visit(u, numbers[0], 5))
+    step("pad-1", "rating pad starts", lambda u: pad_started(u, 1))
+    step("pad-1", "rate", lambda u: engine.rate_visit(u, numbers[0], 5))
+    step("pad-1", "rating pad stops", lambda u: pad_stopped(u, 1))
     step("T01", "call a number", lambda u: engine.call_ticket(u, 1, numbers[1]))
     step("T01", "no show", lambda u: engine.no_show(u, 1))
+    step("T01", "call back a missed ticket", lambda u: engine.recall_missed(u, 1, numbers[1]))
+    step("T01", "no show again", lambda u: engine.no_show(u, 1))
     step("T01", "call next again", lambda u: engine.call_next(u, 1))
     step("T01", "park", lambda u: engine.park(u, 1))
     step("T01", "resume", lambda u: engine.resume(u, 1, numbers[2]))

@@ -371,6 +371,38 @@ def test_appointment_check_in_by_scan_gets_the_appointment_priority(
         assert (appointment.status, appointment.ticket_id) == ("checked_in", ticket.id)
 
 
+def test_a_returning_customer_hears_the_missed_ticket_is_still_valid(
+    open_greeter: Callable[..., Greeter], db: Database, clock: ManualClock
+) -> None:
+    with db.unit_of_work(actor("G01")) as uow:
+        missed = engine.issue_ticket(uow, "cash")
+        waiting = engine.issue_ticket(uow, "cash")
+    with db.unit_of_work(actor("T01")) as uow:
+        engine.call_ticket(uow, 1, missed.number)
+        engine.no_show(uow, 1)
+    greeter = open_greeter()
+    window = greeter.window
+    greeter.tap(window.tiles.appointment_button)
+    page = window.appointment
+    for text, expected in (
+        (missed.code, "A001 号仍然有效"),  # the ticket's QR, scanned
+        (waiting.number, "A002 号不在过号列表中"),
+    ):
+        page.code.clear()
+        greeter.qtbot.keyClicks(page.code, text)
+        greeter.qtbot.keyClick(page.code, Qt.Key.Key_Return)
+        greeter.settle()
+        assert expected in page.error.text()
+    clock.advance(minutes=16)
+    page.code.clear()
+    greeter.qtbot.keyClicks(page.code, missed.number.lower())
+    greeter.qtbot.keyClick(page.code, Qt.Key.Key_Return)
+    greeter.settle()
+    assert "A001 号已过有效时间，请重新取号" in page.error.text()
+    assert greeter.page() is page
+    assert len(tickets(db)) == 2  # nothing issued
+
+
 # --- complaints --------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from lobby.db import Database
 from lobby.models import ComplaintNote, Event
 from lobby.reports import build_report
 from tests.gui.conftest import Console
-from tests.helpers import ManualClock, actor
+from tests.helpers import ManualClock, actor, device
 from ui.common.app import make_app
 from ui.manager.window import ManagerWindow, bootstrap
 
@@ -153,7 +153,7 @@ def test_report_page_matches_the_core_report_and_exports(
     issue(db)
     number = _serve(db, clock, 1, wait=4, service=6)
     _serve(db, clock, 1, wait=0, service=3)
-    with db.unit_of_work(actor("T01")) as uow:
+    with db.unit_of_work(device("pad-1")) as uow:
         engine.rate_visit(uow, number, 4)
     page = signed_in.window.reports
     page.preset("today")

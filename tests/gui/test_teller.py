@@ -39,7 +39,8 @@ def test_full_serve_flow_with_rating(open_console, db: Database, clock: ManualCl
     assert console.number == elderly
     assert "elderly priority, waited 6 min" in console.window.console.reason.text()
     triage = console.window.console.triage.text()
-    assert "needs a chair" in triage
+    assert "needs a chair" in console.window.console.current.greeter_note.text()
+    assert "迎宾 Greeter" in triage
     assert "✔ 身份证 ID card" in triage
     console.press("start")
     console.press("finish")
@@ -51,10 +52,10 @@ def test_full_serve_flow_with_rating(open_console, db: Database, clock: ManualCl
     dialog.note.setPlainText("card posted in 7 days")
     dialog.accept()
     console.settle()
-    rating = console.window.dialog
-    assert rating is not None
-    assert rating.objectName() == "rating"
-    rating.group.button(5).click()
+    assert console.window.dialog is None  # the customer's panel is not modal
+    rating = console.window.console.rating
+    assert rating.isVisible()
+    rating.faces.button(5).click()
     console.settle()
     with db.read() as session:
         assert session.scalar(select(Rating.score)) == 5

@@ -50,7 +50,9 @@ def test_issue_call_finish_json(capsys: pytest.CaptureFixture[str], db_url: str)
         2,
         "called",
     )
-    code, out, _ = run(capsys, "finish", "--counter", "2", "--db", db_url, "--json", *as_staff("T02"))
+    code, out, _ = run(
+        capsys, "finish", "--counter", "2", "--db", db_url, "--json", *as_staff("T02")
+    )
     assert (code, json.loads(out)["state"]) == (0, "done")
     code, out, _ = run(capsys, "events", "--db", db_url, "--json", *as_staff("M01"))
     events = [json.loads(line) for line in out.splitlines()]
@@ -191,7 +193,8 @@ def test_lobby_now_puts_a_run_on_the_test_clock(
     monkeypatch.setenv("LOBBY_NOW", "tomorrow")
     code, _, err = run(capsys, "board", "--db", db_url)
     assert code == 2
-    assert err.startswith("lobby: bad LOBBY_ setting")
+    assert err.startswith("lobby board: LOBBY_NOW='tomorrow' is not valid: ")
+    assert err.count("\n") == 1
 
 
 def test_report_counts_the_day(capsys: pytest.CaptureFixture[str], db_url: str) -> None:

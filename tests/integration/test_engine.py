@@ -15,10 +15,11 @@ from lobby.errors import (
     InvalidTransition,
     NotFound,
     NothingToCall,
+    PermissionDenied,
 )
 from lobby.models import Event, Ticket, Visit
 from lobby.views import TicketView
-from tests.helpers import ManualClock, actor
+from tests.helpers import ManualClock, actor, device
 
 
 def issue(db: Database, service: str = "cash", **options: object) -> TicketView:
@@ -120,16 +121,20 @@ def test_full_serve_flow_journals_every_step(db: Database, clock: ManualClock) -
     assert done.state == "done"
     assert done.follow_up == "card posted in 7 days"
     assert done.call_count == 2
-    with db.unit_of_work(actor("T01")) as uow:
+    with db.unit_of_work(device("pad-1")) as uow:
         engine.rate_visit(uow, ticket.number, 5)
     assert kinds(db)[-6:] == ["issued", "called", "recalled", "started", "finished", "visit_rated"]
     with db.read() as session:
         actors = set(
             session.scalars(
-                select(Event.actor).where(Event.kind.not_in(["issued", "config_loaded"]))
+                select(Event.actor).where(
+                    Event.kind.not_in(["issued", "config_loaded", "visit_rated"])
+                )
             )
         )
+        rater = session.scalar(select(Event.actor).where(Event.kind == "visit_rated"))
     assert actors == {"T01"}
+    assert rater == "pad-1"
 
 
 def test_priority_goes_first_and_says_why(db: Database, clock: ManualClock) -> None:
@@ -352,17 +357,27 @@ def test_confirm_details_records_corrections(db: Database) -> None:
 
 def test_rating_rules(db: Database) -> None:
     ticket = issue(db)
-    with pytest.raises(InvalidInput, match="not finished"), db.unit_of_work(actor("T01")) as uow:
+    with pytest.raises(InvalidInput, match="not finished"), db.unit_of_work(device("pad-1")) as uow:
         engine.rate_visit(uow, ticket.number, 4)
     with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.finish(uow, 1)
     for bad in (0, 6):
-        with pytest.raises(InvalidInput, match="1 to 5"), db.unit_of_work(actor("T01")) as uow:
+        with pytest.raises(InvalidInput, match="1 to 5"), db.unit_of_work(device("pad-1")) as uow:
             engine.rate_visit(uow, ticket.number, bad)
-    with db.unit_of_work(actor("T01")) as uow:
+    # the customer rates, not the teller who served them nor any other staff sign-in
+    for staff in ("T01", "G01", "M01"):
+        with (
+            pytest.raises(PermissionDenied, match=f"not from the staff sign-in {staff}"),
+            db.unit_of_work(actor(staff)) as uow,
+        ):
+            engine.rate_visit(uow, ticket.number, 5)
+    with db.unit_of_work(device("pad-1")) as uow:
         engine.rate_visit(uow, ticket.number, 4)
-    with pytest.raises(InvalidInput, match="already rated"), db.unit_of_work(actor("T01")) as uow:
+    with (
+        pytest.raises(InvalidInput, match="already rated"),
+        db.unit_of_work(device("pad-1")) as uow,
+    ):
         engine.rate_visit(uow, ticket.number, 5)
 
 

@@ -24,7 +24,7 @@ from lobby.db import Database
 from lobby.models import Complaint
 from lobby.models_reports import ReportDay, ReportGroupDay
 from lobby.reports import CSV_COLUMNS, FIGURE_KEYS, Report, build_report, report_to_csv
-from tests.helpers import ManualClock, actor
+from tests.helpers import ManualClock, actor, device
 
 DAY1, DAY2, DAY3 = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
 
@@ -70,7 +70,7 @@ def play_day1(db: Database, clock: ManualClock) -> dict[str, str]:
     with db.unit_of_work(actor("T03")) as uow:
         assert engine.call_next(uow, 4).number == "B001"
         engine.no_show(uow, 4)
-    with db.unit_of_work(actor("T01")) as uow:
+    with db.unit_of_work(device("pad-1")) as uow:  # the customers rate on the pads
         engine.rate_visit(uow, "A001", 4)  # T02's customer
         engine.rate_visit(uow, "A002", 5)  # T01's customer
     # 10:30 two complaints: "waiting" (resolved on day 2 at 12:30, 26 h) and "staff" (open)
@@ -119,7 +119,7 @@ def play_day2(db: Database, clock: ManualClock, refs: dict[str, str]) -> None:
     clock.advance(minutes=5)  # 11:25 A003 leaves without being called
     with db.unit_of_work(actor("G01")) as uow:
         engine.cancel(uow, "A003", reason="left")
-    with db.unit_of_work(actor("G01")) as uow:
+    with db.unit_of_work(device("pad-1")) as uow:
         engine.rate_visit(uow, "A001", 3)  # the account hop: T03
         engine.rate_visit(uow, "A002", 1)  # T01
         engine.rate_visit(uow, "C001", 5)  # T02

@@ -35,3 +35,23 @@ def test_probe_would_notice_a_forbidden_import() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "escpos"
+
+
+WEB_FRAMEWORKS = ("starlette", "uvicorn", "sse_starlette", "jinja2", "selenium")
+WEB_PROBE = f"""
+import importlib, pkgutil, sys
+import lobby
+for info in pkgutil.walk_packages(lobby.__path__, "lobby."):
+    if info.name.startswith(("lobby.migrations", "lobby.web")) or info.name == "lobby.__main__":
+        continue
+    importlib.import_module(info.name)
+loaded = sorted({{name.split(".")[0] for name in sys.modules}} & set({WEB_FRAMEWORKS!r}))
+print(",".join(loaded))
+"""
+
+
+def test_the_core_outside_lobby_web_imports_no_web_framework() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", WEB_PROBE], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""

@@ -294,7 +294,7 @@ def test_command_player_failure_is_a_speech_error(tmp_path: Path) -> None:
 
 
 def test_the_speech_package_does_not_load_pyttsx3() -> None:
-    probe = "import sys, devices.speech, lobby.cli.speaking; print('pyttsx3' in sys.modules)"
+    probe = "import sys, devices.speech, devices.cli.speaking; print('pyttsx3' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )

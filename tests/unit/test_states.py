@@ -33,10 +33,11 @@ def test_every_state_has_a_row_and_every_move_leads_to_a_known_state() -> None:
         assert isinstance(target, TicketState)
 
 
-def test_final_states_have_no_moves() -> None:
+def test_final_states_have_no_moves_but_a_no_show_can_be_called_back() -> None:
     assert {state for state in TicketState if state.is_final} == FINAL
-    for state in FINAL:
+    for state in FINAL - {TicketState.NO_SHOW}:
         assert ALLOWED_MOVES[state] == {}
+    assert ALLOWED_MOVES[TicketState.NO_SHOW] == {Action.RECALL_MISSED: TicketState.CALLED}
 
 
 def test_only_called_and_serving_tickets_hold_a_counter() -> None:
@@ -70,7 +71,8 @@ def test_random_action_sequences_stay_in_the_table_and_final_is_final(
 ) -> None:
     state = TicketState.WAITING
     for action in actions:
-        if state.is_final or action not in ALLOWED_MOVES[state]:
+        missed_recall = state is TicketState.NO_SHOW and action is Action.RECALL_MISSED
+        if (state.is_final and not missed_recall) or action not in ALLOWED_MOVES[state]:
             with pytest.raises(InvalidTransition):
                 next_state("C007", state, action)
             continue
@@ -78,5 +80,8 @@ def test_random_action_sequences_stay_in_the_table_and_final_is_final(
         assert state in ALLOWED_MOVES
     if state.is_final:
         for action in Action:
+            if state is TicketState.NO_SHOW and action is Action.RECALL_MISSED:
+                assert next_state("C007", state, action) is TicketState.CALLED
+                continue
             with pytest.raises(InvalidTransition):
                 next_state("C007", state, action)

@@ -82,11 +82,18 @@ class AppointmentPage(QWidget):
         self.code.selectAll()
         self.code.setFocus()
 
+    def show_standing(self, text: str) -> None:
+        """Tell the greeter what a returning customer's ticket still counts for."""
+        self.error.setText(text)
+        self.set_busy(False)
+        self.code.selectAll()
+        self.code.setFocus()
+
     def retranslate(self) -> None:
         """Re-apply every text."""
         self.back_button.setText(self.tr("← 返回"))
         self.title.setText(self.tr("预约签到"))
-        self.hint.setText(self.tr("请扫描客户的预约二维码，或输入预约码"))
+        self.hint.setText(self.tr("请扫描客户的预约二维码，或输入预约码（过号客户可输入票号）"))
         self.explain.setText(self.tr("签到后按预约时间优先叫号"))
         self.code.setPlaceholderText(self.tr("预约码，例如 A1B2C3D"))
         self.check_button.setText(self.tr("签到取号"))

@@ -7,6 +7,7 @@ the printer. A failed print therefore never loses or duplicates a ticket.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,10 +16,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 from lobby import engine
 from lobby.access import Credential
 from lobby.db import Database, UnitOfWork
+from lobby.engine.missed import MissedStanding
 from lobby.errors import AuthenticationFailed, DatabaseUnavailable, LobbyError, NotFound
 from lobby.queries.receipts import read_receipt
 from lobby.queries.service_list import ServiceList, read_service_list
 from lobby.staff import StaffView, sign_in
+from lobby.ticket_code import looks_like_code
 from lobby.ticket_print import printable_ticket
 from lobby.views import EventView, TicketView
 from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, QUEUE_CHANGES
@@ -29,6 +32,10 @@ from ui.greeter.records import ComplaintForm, ComplaintReceipt, IssuedTicket, Tr
 #: Journal kinds that change the tiles: their waiting counts and estimates, and the
 #: services themselves (names, documents, which are offered).
 SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES
+
+
+#: A ticket number as printed (service prefix and the day's sequence), not an appointment code.
+TICKET_NUMBER = re.compile(r"[A-Z]{1,4}\d{3}")
 
 
 class GreeterController(QObject):
@@ -42,6 +49,7 @@ class GreeterController(QObject):
         complaint_filed(ComplaintReceipt): A complaint was recorded.
         failed(str, str): Where it failed (``sign_in``, ``issue``, ``appointment``,
             ``complaint``, ``reprint``, ``divert``) and a message for the greeter.
+        ticket_standing(str): What to tell a customer back with an already called ticket.
     """
 
     signed_in = Signal(object)
@@ -50,6 +58,7 @@ class GreeterController(QObject):
     diverted = Signal(str)
     complaint_filed = Signal(object)
     failed = Signal(str, str)
+    ticket_standing = Signal(str)
 
     def __init__(
         self,
@@ -57,9 +66,11 @@ class GreeterController(QObject):
         runner: TaskRunner,
         printing: TicketPrinting,
         device: str = "greeter",
+        base_url: str | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._base_url = base_url
         self._db = db
         self._runner = runner
         self._printing = printing
@@ -153,7 +164,32 @@ class GreeterController(QObject):
         if not cleaned:
             self.failed.emit("appointment", self.tr("请输入或扫描预约码"))
             return
+        if looks_like_code(cleaned) or TICKET_NUMBER.fullmatch(cleaned.upper()):
+            self._tell_standing(cleaned)
+            return
         self._act("appointment", lambda uow: engine.check_in_appointment(uow, cleaned))
+
+    def _tell_standing(self, text: str) -> None:
+        """A ticket rather than an appointment: say whether it is still valid (no write)."""
+        if self.staff is None:
+            self.failed.emit("appointment", self.tr("请先登录"))
+            return
+        actor = self.staff.code
+
+        def work() -> MissedStanding:
+            with self._db.unit_of_work(actor) as uow:
+                return engine.missed_standing(uow, text)
+
+        def done(standing: MissedStanding) -> None:
+            if standing.still_valid:
+                message = self.tr("{0} 号仍然有效，请直接告知柜台叫回").format(standing.number)
+            elif standing.state == "no_show":
+                message = self.tr("{0} 号已过有效时间，请重新取号").format(standing.number)
+            else:
+                message = self.tr("{0} 号不在过号列表中，请按叫号等候").format(standing.number)
+            self.ticket_standing.emit(message)
+
+        self._runner.run(work, done, lambda exc: self._fail("appointment", exc))
 
     def file_complaint(self, form: ComplaintForm) -> None:
         """Record a complaint; its receipt follows."""
@@ -171,7 +207,7 @@ class GreeterController(QObject):
                     wished_follow_up=form.follow_up,
                 )
             with self._db.read() as session:
-                return read_receipt(session, reference)
+                return read_receipt(session, reference, self._base_url)
 
         def done(receipt: ComplaintReceipt) -> None:
             self._acting = False
@@ -194,7 +230,8 @@ class GreeterController(QObject):
 
         def work() -> IssuedTicket:
             with self._db.read() as session:
-                return IssuedTicket(view, printable_ticket(session, view.id, view.code))
+                paper = printable_ticket(session, view.id, view.code, self._base_url)
+                return IssuedTicket(view, paper)
 
         def done(fresh: IssuedTicket) -> None:
             if self.last_ticket is not None and self.last_ticket.number == fresh.number:
@@ -216,7 +253,8 @@ class GreeterController(QObject):
                 view = op(uow)
             # committed: only now read what the paper shows, and only then print
             with self._db.read() as session:
-                return IssuedTicket(view, printable_ticket(session, view.id, view.code))
+                paper = printable_ticket(session, view.id, view.code, self._base_url)
+                return IssuedTicket(view, paper)
 
         def done(issued: IssuedTicket) -> None:
             self._acting = False

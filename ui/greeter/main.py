@@ -28,12 +28,14 @@ class GreeterOptions:
         printer_check_s: Ask the printer how it is this often (0: only at start,
             on a tap of the badge and after a failed job).
         device: The app's name in the journal when signing in.
+        web_base_url: Where phones reach ``lobby web``: printed QR codes link there.
     """
 
     idle_lock_s: float = 120
     return_after_s: int = 8
     printer_check_s: float = 30
     device: str = "greeter"
+    web_base_url: str | None = None
 
 
 @dataclass
@@ -85,7 +87,7 @@ def bootstrap(
     runner = TaskRunner()
     printing = TicketPrinting(PrintQueue(printer), round(opts.printer_check_s * 1000))
     language = Language()
-    controller = GreeterController(db, runner, printing, opts.device)
+    controller = GreeterController(db, runner, printing, opts.device, opts.web_base_url)
     window = GreeterWindow(
         controller,
         printing,
@@ -118,7 +120,9 @@ def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staf
         timeout_s=settings.printer_timeout_s,
     )
     app = make_app()
-    greeter = bootstrap(db, printer, staff=staff)
+    greeter = bootstrap(
+        db, printer, staff=staff, options=GreeterOptions(web_base_url=settings.web_base_url)
+    )
     if kiosk:
         greeter.window.showFullScreen()
     else:

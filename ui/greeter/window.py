@@ -98,6 +98,7 @@ class GreeterWindow(QWidget):
         c.issued.connect(self._issued)
         c.complaint_filed.connect(self._complaint_filed)
         c.failed.connect(self._failed)
+        c.ticket_standing.connect(self.appointment.show_standing)
         printing.job_changed.connect(self.ticket.show_print)
         printing.job_changed.connect(self.complaint_done.show_print)
         printing.health_changed.connect(self.header.printer.show_health)

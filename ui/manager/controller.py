@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.orm import Session
 
-from lobby.db import Database, UnitOfWork
+from lobby.db import Database, ReadSession, UnitOfWork
 from lobby.errors import LobbyError
 from lobby.staff import StaffView, sign_in
 from lobby.views import EventView
@@ -98,7 +97,7 @@ class ManagerController(QObject):
 
     def read(
         self,
-        query: Callable[[Session], T],
+        query: Callable[[ReadSession], T],
         done: Callable[[T], None],
         failed: Callable[[LobbyError], None] | None = None,
         *,

@@ -1,29 +1,26 @@
-"""The teller's working page: current customer, actions, queues and parked tickets."""
+"""The teller's working page: current customer, actions, queues, parked and missed tickets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from lobby.engine.missed import UNDO_WINDOW
 from lobby.queries.counter_view import CounterOverview
-from lobby.routing import CATEGORY_ZH
+from ui.teller.current import CurrentCustomer
+from ui.teller.rating_panel import RatingPanel
+from ui.teller.side import SidePanel
 
 # (key, label, shortcut): the order of the action bar.
 ACTIONS = [
@@ -37,23 +34,6 @@ ACTIONS = [
     ("confirm", "信息确认\nConfirm", "F8"),
     ("pause", "暂停/开放\nBreak/Open", "F9"),
 ]
-STATE_WORDS = {
-    "waiting": "等候 waiting",
-    "called": "已叫号 called",
-    "serving": "办理中 serving",
-    "parked": "挂起 parked",
-    "done": "已办结 done",
-    "no_show": "过号 no-show",
-    "transferred": "已转办 transferred",
-    "cancelled": "已取消 cancelled",
-    "expired": "已过期 expired",
-}
-
-
-def _minutes_since(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "-"
-    return f"{int((now - moment).total_seconds() // 60)} 分钟 min"
 
 
 class ConsolePage(QWidget):
@@ -63,80 +43,36 @@ class ConsolePage(QWidget):
         action(str): An action button or its shortcut was pressed.
         call_specific(str): A typed number or scanned code was entered.
         resume(str): A parked ticket's resume was asked for.
+        recall_missed(str): A missed ticket's call-back was asked for.
+        undo_no_show(str): The teller took back the no-show just marked.
     """
 
     action = Signal(str)
     call_specific = Signal(str)
     resume = Signal(str)
+    recall_missed = Signal(str)
+    undo_no_show = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], datetime]) -> None:
         super().__init__()
+        self._now = now
+        self.view: CounterOverview | None = None
         self.header = QLabel()
         self.header.setObjectName("header")
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
-
-        self.number = QLabel("—")
-        self.number.setObjectName("bigNumber")
-        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.service = QLabel()
-        self.service.setObjectName("serviceName")
-        self.service.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.state = QLabel()
-        self.state.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.reason = QLabel()
-        self.reason.setObjectName("reason")
-        self.reason.setWordWrap(True)
-        self.triage = QLabel()
-        self.triage.setObjectName("triage")
-        self.triage.setWordWrap(True)
-        self.triage.setTextFormat(Qt.TextFormat.RichText)
-        self.history = QListWidget()
-        self.history.setObjectName("history")
-
-        current = QGroupBox(self.tr("当前客户 Current customer"))
-        left = QVBoxLayout()
-        for widget in (self.number, self.service, self.state, self.reason):
-            left.addWidget(widget)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(self.triage)
-        right.addWidget(QLabel(self.tr("经办记录 History")))
-        right.addWidget(self.history, 1)
-        columns = QHBoxLayout(current)
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
-
-        self.queues = QTableWidget(0, 3)
-        self.queues.setHorizontalHeaderLabels(
-            [self.tr("业务 Service"), self.tr("等候 Waiting"), self.tr("最长 Longest")]
-        )
-        self.queues.verticalHeader().setVisible(False)
-        header = self.queues.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.queues.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.parked = QListWidget()
-        self.parked.itemActivated.connect(
-            lambda item: self.resume.emit(item.data(Qt.ItemDataRole.UserRole))
-        )
-        self.resume_button = QPushButton(self.tr("恢复所选 Resume selected"))
-        self.resume_button.clicked.connect(self._resume_selected)
-        self.scan = QLineEdit()
-        self.scan.setObjectName("scan")
-        self.scan.setPlaceholderText(self.tr("输入或扫描票号 Type or scan a ticket"))
-        self.scan.returnPressed.connect(self._scanned)
-
-        side = QVBoxLayout()
-        side.addWidget(QLabel(self.tr("本窗口队列 Queues at this counter")))
-        side.addWidget(self.queues, 3)
-        side.addWidget(QLabel(self.tr("挂起 Parked")))
-        side.addWidget(self.parked, 1)
-        side.addWidget(self.resume_button)
-        side.addWidget(QLabel(self.tr("指定叫号 Call a specific ticket")))
-        side.addWidget(self.scan)
+        self.current = CurrentCustomer()
+        self.side = SidePanel()
+        # the names the tests and the screenshots reach for
+        self.number, self.reason = self.current.number, self.current.reason
+        self.triage, self.history = self.current.triage, self.current.history
+        self.parked, self.resume_button = self.side.parked, self.side.resume_button
+        self.missed, self.scan = self.side.missed, self.side.scan
+        self.side.call_specific.connect(self.call_specific)
+        self.side.resume.connect(self.resume)
+        self.side.recall_missed.connect(self.recall_missed)
+        self.side.notice.connect(self.show_notice)
 
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
@@ -144,93 +80,63 @@ class ConsolePage(QWidget):
             button = QPushButton(f"{label}\n[{shortcut}]")
             button.setObjectName(f"action_{key}")
             button.setShortcut(QKeySequence(shortcut))
-            button.setMinimumHeight(84)
+            button.setProperty("role", "action")  # the style sheet keeps these tall
             button.clicked.connect(lambda _=False, k=key: self.action.emit(k))
             self.buttons[key] = button
             bar.addWidget(button)
 
+        self.undo_bar = QFrame()
+        self.undo_bar.setObjectName("undoBar")
+        self.undo_text = QLabel()
+        self.undo_button = QPushButton(self.tr("撤销过号 Undo no-show [Ctrl+Z]"))
+        self.undo_button.setObjectName("undoNoShow")
+        self.undo_button.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_button.clicked.connect(self._undo)
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(8, 2, 8, 2)
+        undo_row.addWidget(self.undo_text, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self._undo_number = ""
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.setInterval(int(UNDO_WINDOW.total_seconds() * 1000))
+        self.undo_timer.timeout.connect(self.withdraw_undo)
+        self.rating = RatingPanel()
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.tick)
+        self.ticker.start()
+
         middle = QHBoxLayout()
-        middle.addWidget(current, 5)
-        frame = QFrame()
-        frame.setLayout(side)
-        middle.addWidget(frame, 3)
+        middle.addWidget(self.current, 5)
+        middle.addWidget(self.side, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(middle, 1)
         layout.addLayout(bar)
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(self.rating)
         layout.addWidget(self.notice)
 
     def show_overview(self, view: CounterOverview, staff_name: str, now: datetime) -> None:
         """Show a fresh overview and enable the actions that apply."""
+        self.view = view
         status = {"open": "开放 open", "break": "暂停 on break", "closed": "关闭 closed"}
         state = status.get(view.status, view.status)
         self.header.setText(f"{view.name_zh} {view.name_en}   ·   {staff_name}   ·   {state}")
-        ticket = view.current
-        if ticket is None:
-            self.number.setText("—")
-            self.service.setText(self.tr("无当前客户 No current customer"))
-            self.state.setText("")
-            self.reason.setText("")
-            self.triage.setText("")
-            self.history.clear()
-        else:
-            self.number.setText(ticket.number)
-            self.service.setText(f"{ticket.service_zh}  {ticket.service_en}")
-            self.state.setText(
-                f"{STATE_WORDS.get(ticket.state, ticket.state)} · "
-                f"{self.tr('已等')} {_minutes_since(ticket.queued_at, ticket.called_at or now)}"
-            )
-            self.reason.setText(self.tr("叫号原因 Why: ") + (ticket.reason or "-"))
-            self.triage.setText(self._triage_html(view))
-            self.history.clear()
-            if view.visit is not None:
-                for hop in view.visit.tickets:
-                    where = f"{hop.counter}号窗口" if hop.counter else ""
-                    line = f"{hop.service_zh} {where} {STATE_WORDS.get(hop.state, hop.state)}"
-                    if hop.transfer_note:
-                        line += f" — {self.tr('转办说明')}: {hop.transfer_note}"
-                    self.history.addItem(line)
-        self.queues.setRowCount(len(view.queues))
-        for row, queue in enumerate(view.queues):
-            cells = [
-                f"{queue.prefix} {queue.name_zh} {queue.name_en}",
-                str(queue.waiting),
-                f"{int(queue.longest_wait_min)} min",
-            ]
-            for column, text in enumerate(cells):
-                self.queues.setItem(row, column, QTableWidgetItem(text))
-        self.parked.clear()
-        for parked in view.parked:
-            item = QListWidgetItem(f"{parked.number}  {parked.service_zh} {parked.service_en}")
-            item.setData(Qt.ItemDataRole.UserRole, parked.number)
-            self.parked.addItem(item)
+        self.current.show_view(view, now)
+        self.side.show_view(view, now)
+        if view.current is not None:
+            self.withdraw_undo()
         self.enable_for(view)
 
-    def _triage_html(self, view: CounterOverview) -> str:
-        visit, ticket = view.visit, view.current
-        if visit is None or ticket is None:
-            return ""
-        category = CATEGORY_ZH.get(ticket.category, ticket.category)
-        ticked = set(visit.documents_checked)
-        docs = (
-            "<br>".join(f"{'✔' if key in ticked else '✘'} {label}" for key, label in view.documents)
-            or "-"
-        )
-        confirmed = (
-            f"✔ {self.tr('已确认')} {visit.confirmed_by}"
-            if visit.confirmed_by
-            else self.tr("待确认 not yet confirmed")
-        )
-        return (
-            f"<b>{self.tr('类别 Category')}:</b> {category} ({ticket.category})<br>"
-            f"<b>{self.tr('电话 Phone')}:</b> {visit.phone_masked or '-'}<br>"
-            f"<b>{self.tr('备注 Note')}:</b> {visit.note or '-'}<br>"
-            f"<b>{self.tr('材料 Documents')}:</b><br>{docs}<br>"
-            f"<b>{self.tr('取号 Issued by')}:</b> {visit.created_by}  · {confirmed}"
-        )
-
     def enable_for(self, view: CounterOverview | None, busy: bool = False) -> None:
-        """Enable exactly the actions that make sense now."""
+        """Enable exactly the actions that make sense now.
+
+        ``busy`` (an action the teller started is running) disables the action
+        buttons only: the scan field keeps what is typed into it.
+        """
         state = view.current.state if view and view.current else None
         open_counter = view is not None and view.status == "open"
         allowed = {
@@ -246,8 +152,29 @@ class ConsolePage(QWidget):
         }
         for key, button in self.buttons.items():
             button.setEnabled(allowed[key] and not busy)
-        self.scan.setEnabled(state is None and open_counter and not busy)
-        self.resume_button.setEnabled(state is None and bool(view and view.parked) and not busy)
+        self.side.enable_for(view is not None and state is None, open_counter)
+
+    def offer_undo(self, number: str) -> None:
+        """Offer to take back the no-show of ``number`` for the undo window."""
+        self._undo_number = number
+        seconds = int(UNDO_WINDOW.total_seconds())
+        self.undo_text.setText(
+            self.tr("{0} 已过号，{1} 秒内可撤销 / {0} marked no-show: undo within {1} s").format(
+                number, seconds
+            )
+        )
+        self.undo_bar.show()
+        self.undo_timer.start()
+
+    def withdraw_undo(self) -> None:
+        """The undo window has passed (or another ticket is open)."""
+        self.undo_timer.stop()
+        self.undo_bar.hide()
+        self._undo_number = ""
+
+    def tick(self) -> None:
+        """Once a second: count the missed tickets' grace down."""
+        self.side.tick(self._now())
 
     def show_notice(self, text: str, level: str) -> None:
         """Show a one-line message."""
@@ -256,12 +183,8 @@ class ConsolePage(QWidget):
         self.notice.style().unpolish(self.notice)
         self.notice.style().polish(self.notice)
 
-    def _scanned(self) -> None:
-        text = self.scan.text()
-        self.scan.clear()
-        self.call_specific.emit(text)
-
-    def _resume_selected(self) -> None:
-        item = self.parked.currentItem()
-        if item is not None:
-            self.resume.emit(item.data(Qt.ItemDataRole.UserRole))
+    def _undo(self) -> None:
+        if self._undo_number:
+            number = self._undo_number
+            self.withdraw_undo()
+            self.undo_no_show.emit(number)

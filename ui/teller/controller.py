@@ -10,15 +10,23 @@ from PySide6.QtCore import QObject, Signal
 
 from lobby import engine
 from lobby.db import Database, UnitOfWork
+from lobby.engine.rating_pad import console_rating_actor
 from lobby.errors import LobbyError, NothingToCall
+from lobby.keyfiles import device_key
 from lobby.queries.counter_view import CounterOverview, counter_overview
 from lobby.staff import StaffView, sign_in
 from lobby.views import EventView
-from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, QUEUE_CHANGES, VISIT_CHANGES
+from lobby.vocabulary import (
+    CONFIG_CHANGES,
+    COUNTER_CHANGES,
+    DEVICE_CHANGES,
+    QUEUE_CHANGES,
+    VISIT_CHANGES,
+)
 from ui.common.tasks import TaskRunner
 
 #: Journal kinds that change what a console shows.
-SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | VISIT_CHANGES
+SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | VISIT_CHANGES | DEVICE_CHANGES
 
 
 class TellerController(QObject):
@@ -29,12 +37,17 @@ class TellerController(QObject):
         notice(str, str): A message for the teller and its level ("info", "warn", "error").
         signed_in(StaffView): Sign-in succeeded.
         finished_ticket(str): A ticket was finished (the rating dialog follows).
+        missed(str): This console marked a ticket no-show (its undo is offered).
+        busy_changed(bool): True while an action the teller started runs. Refreshes
+            after journal events never mark the console busy.
     """
 
     overview_changed = Signal(object)
     notice = Signal(str, str)
     signed_in = Signal(object)
     finished_ticket = Signal(str)
+    missed = Signal(str)
+    busy_changed = Signal(bool)
 
     def __init__(self, db: Database, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +56,7 @@ class TellerController(QObject):
         self.counter: int | None = None
         self.staff: StaffView | None = None
         self.overview: CounterOverview | None = None
+        self._acting = 0
 
     def now(self) -> datetime:
         """The database clock's time (tests move it by hand)."""
@@ -66,7 +80,12 @@ class TellerController(QObject):
             if overview.current is not None:
                 self.notice.emit(f"已恢复 {overview.current.number} / restored open ticket", "info")
 
-        self._runner.run(work, done, self._error)
+        self._run_action(work, done)
+
+    @property
+    def busy(self) -> bool:
+        """Whether an action the teller started is still running."""
+        return self._acting > 0
 
     def refresh(self) -> None:
         """Re-read the overview (after a journal event)."""
@@ -119,8 +138,26 @@ class TellerController(QObject):
         )
 
     def no_show(self) -> None:
-        """The called customer did not come."""
-        self._act(lambda uow, n: engine.no_show(uow, n), "过号 no-show {number}")
+        """The called customer did not come: the ticket goes to the missed list."""
+        self._act(
+            lambda uow, n: engine.no_show(uow, n),
+            "过号 {number} 已移入过号列表 / no-show: moved to the missed list",
+            then=lambda ticket: self.missed.emit(ticket.number),
+        )
+
+    def undo_no_show(self, number: str) -> None:
+        """Take back this console's no-show (within its undo window)."""
+        self._act(
+            lambda uow, n: engine.undo_no_show(uow, n, number),
+            "已撤销过号 {number} / no-show undone",
+        )
+
+    def recall_missed(self, number: str) -> None:
+        """Call a missed ticket back to this counter."""
+        self._act(
+            lambda uow, n: engine.recall_missed(uow, n, number),
+            "已叫回过号 {number} / called back from the missed list",
+        )
 
     def park(self, note: str = "") -> None:
         """Set the customer aside."""
@@ -153,8 +190,30 @@ class TellerController(QObject):
         )
 
     def rate(self, number: str, score: int) -> None:
-        """Record the customer's rating."""
-        self._act(lambda uow, n: engine.rate_visit(uow, number, score), "感谢评价 rated")
+        """Record the customer's rating from the console's panel.
+
+        It is journalled as the counter's customer panel, not as the teller (the core
+        refuses a rating from a staff sign-in), and it never marks the console busy.
+        """
+        if self.counter is None:
+            return
+        panel = console_rating_actor(self.counter)
+        actor = device_key(panel)
+        if actor is None:
+            self.notice.emit(
+                f"评价面板未登记 / this console's rating panel is not enrolled "
+                f"(`lobby device-enrol {panel} --role rating_pad`)",
+                "error",
+            )
+            return
+
+        def work() -> None:
+            with self._db.unit_of_work(actor) as uow:
+                engine.rate_visit(uow, number, score)
+
+        self._runner.run(
+            work, lambda _: self.notice.emit("感谢评价 / thank you for rating", "info"), self._error
+        )
 
     def set_status(self, status: str) -> None:
         """Open the counter, pause it or close it."""
@@ -189,7 +248,28 @@ class TellerController(QObject):
             if then is not None:
                 then(result)
 
-        self._runner.run(work, done, self._error)
+        self._run_action(work, done)
+
+    def _run_action(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Run an action the teller started; only these mark the console busy."""
+        self._acting += 1
+        if self._acting == 1:
+            self.busy_changed.emit(True)
+
+        def settle() -> None:
+            self._acting -= 1
+            if self._acting == 0:
+                self.busy_changed.emit(False)
+
+        def on_done(result: Any) -> None:
+            settle()
+            done(result)
+
+        def on_error(exc: LobbyError) -> None:
+            settle()
+            self._error(exc)
+
+        self._runner.run(work, on_done, on_error)
 
     def _show(self, overview: CounterOverview) -> None:
         self.overview = overview

@@ -1,20 +1,16 @@
-"""The teller's dialogs: finish, transfer, confirm details, customer rating."""
+"""The teller's dialogs: finish, transfer, confirm details."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -144,39 +140,3 @@ class ConfirmDialog(QDialog):
     def documents(self) -> list[str]:
         """Keys of the ticked documents."""
         return [key for key, box in self.checks.items() if box.isChecked()]
-
-
-class RatingDialog(QDialog):
-    """Customer-facing: 1 to 5, big buttons; skippable."""
-
-    def __init__(self, number: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("rating")
-        self.setWindowTitle(self.tr("服务评价 Rate our service"))
-        self.score = 0
-        title = QLabel(
-            self.tr("请您对本次服务评价\nHow was our service today? ({0})").format(number)
-        )
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setObjectName("ratingTitle")
-        row = QHBoxLayout()
-        self.group = QButtonGroup(self)
-        words = ["很差 Poor", "较差 Fair", "一般 OK", "满意 Good", "非常满意 Great"]
-        for score, word in enumerate(words, start=1):
-            button = QPushButton(f"{'★' * score}\n{word}")
-            button.setObjectName(f"star{score}")
-            button.setMinimumSize(150, 110)
-            self.group.addButton(button, score)
-            row.addWidget(button)
-        self.group.idClicked.connect(self._chosen)
-        skip = QPushButton(self.tr("跳过 Skip"))
-        skip.setObjectName("skip")
-        skip.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addLayout(row)
-        layout.addWidget(skip, 0, Qt.AlignmentFlag.AlignRight)
-
-    def _chosen(self, score: int) -> None:
-        self.score = score
-        self.accept()

@@ -12,7 +12,7 @@ from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
 from ui.teller.console import ConsolePage
 from ui.teller.controller import TellerController
-from ui.teller.dialogs import ConfirmDialog, FinishDialog, RatingDialog, TransferDialog
+from ui.teller.dialogs import ConfirmDialog, FinishDialog, TransferDialog
 from ui.teller.sign_in import SignInPage
 
 
@@ -36,7 +36,7 @@ class TellerWindow(QMainWindow):
         self.dialog: QDialog | None = None
         self._staff_name = ""
         self.sign_in = SignInPage(counters, preset_counter)
-        self.console = ConsolePage()
+        self.console = ConsolePage(controller.now)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.sign_in)
         self.pages.addWidget(self.console)
@@ -47,10 +47,14 @@ class TellerWindow(QMainWindow):
         controller.overview_changed.connect(self._overview)
         controller.notice.connect(self._notice)
         controller.finished_ticket.connect(self._ask_rating)
-        runner.busy_changed.connect(self._busy)
+        controller.busy_changed.connect(self._busy)
+        controller.missed.connect(self.console.offer_undo)
         self.console.action.connect(self._action)
         self.console.call_specific.connect(controller.call_specific)
         self.console.resume.connect(controller.resume)
+        self.console.recall_missed.connect(controller.recall_missed)
+        self.console.undo_no_show.connect(controller.undo_no_show)
+        self.console.rating.rated.connect(controller.rate)
 
     def _signed_in(self, staff: StaffView) -> None:
         self._staff_name = f"{staff.name} ({staff.code})"
@@ -103,8 +107,10 @@ class TellerWindow(QMainWindow):
                 simple[key]()
 
     def _ask_rating(self, number: str) -> None:
-        rating = RatingDialog(number, self)
-        self._open(rating, lambda: self.controller.rate(number, rating.score))
+        view = self.controller.overview
+        if view is not None and view.rating_pad:
+            return  # the pad at the counter asks the customer
+        self.console.rating.ask(number)
 
     def _open(self, dialog: QDialog, on_accept: object) -> None:
         self.dialog = dialog

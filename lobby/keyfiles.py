@@ -1,4 +1,4 @@
-"""Where a CLI command's actor comes from when no PIN is typed.
+"""Keys kept on this machine: a ``lobby sign-in`` session and enrolled devices' keys.
 
 ``--staff/--pin`` and ``LOBBY_STAFF/LOBBY_PIN`` are checked on every command; a saved
 session (``lobby sign-in``) or an enrolled device's key may stand in for them.
@@ -91,12 +91,32 @@ def save_session(db_url: str, staff: str, token: SessionToken, expires_at: datet
     return path
 
 
-def saved_device_key(db_url: str) -> DeviceKey | None:
-    """This machine's device key for ``db_url``, if it was enrolled."""
+def _device_keys() -> dict[str, Any]:
     data = _read(device_file())
-    if data is None or data.get("db") != db_url:
+    devices = data.get("devices") if data else None
+    return devices if isinstance(devices, dict) else {}
+
+
+def save_device_key(db_url: str, key: DeviceKey) -> Path:
+    """Keep an enrolled device's key on this machine (several devices may share one)."""
+    devices = _device_keys()
+    devices[key.device] = {"db": db_url, "secret": key.secret}
+    path = device_file()
+    write_private(path, {"devices": devices})
+    return path
+
+
+def saved_device_key(db_url: str) -> DeviceKey | None:
+    """A device key this machine holds for ``db_url`` (the CLI acts as that device)."""
+    for code, entry in sorted(_device_keys().items()):
+        if isinstance(entry, dict) and entry.get("db") == db_url and "secret" in entry:
+            return DeviceKey(code, str(entry["secret"]))
+    return None
+
+
+def device_key(code: str) -> DeviceKey | None:
+    """The key of device ``code`` on this machine (a rating pad, a console's panel)."""
+    entry = _device_keys().get(code)
+    if not isinstance(entry, dict) or "secret" not in entry:
         return None
-    try:
-        return DeviceKey(str(data["device"]), str(data["secret"]))
-    except KeyError:
-        return None
+    return DeviceKey(code, str(entry["secret"]))

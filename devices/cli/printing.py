@@ -10,11 +10,11 @@ ticket is untouched and can be printed again.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lobby.access import Op, authorise
 from lobby.cli.context import CliContext, credentials
+from lobby.cli.plugins import Add
 from lobby.engine.common import ticket_by_number, ticket_view
 from lobby.errors import ConfigError, InvalidInput, LobbyError
 from lobby.models import Branch
@@ -24,9 +24,8 @@ from lobby.vocabulary import EventKind
 if TYPE_CHECKING:
     from devices.printer import TicketPrinter
 
-Add = Callable[
-    [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
-]
+#: What the handlers import when they run (printer libraries); the CLI names the extra if absent.
+LIBRARIES = ("escpos", "usb", "serial", "qrcode", "PIL")
 
 #: ``lobby print --status`` in words (``devices.printer.PrinterState``).
 STATUS_WORDS = {
@@ -68,7 +67,8 @@ def print_command(args: argparse.Namespace, ctx: CliContext) -> None:
                 authorise(uow, Op.REPRINT)
                 row = ticket_by_number(uow, args.number, lock=False)
                 view = ticket_view(row)
-                ticket = printable_ticket(uow.session, view.id, view.code)
+                base = ctx.settings.web_base_url
+                ticket = printable_ticket(uow.session, view.id, view.code, base)
                 uow.record(EventKind.REPRINTED, ticket_id=row.id, payload={"number": view.number})
             printer.print_ticket(ticket)
             ctx.emit(
@@ -86,7 +86,7 @@ def print_issued(ctx: CliContext, uri: str, number: str) -> None:
     try:
         with ctx.unit_of_work() as uow:
             view = ticket_view(ticket_by_number(uow, number, lock=False))
-            ticket = printable_ticket(uow.session, view.id, view.code)
+            ticket = printable_ticket(uow.session, view.id, view.code, ctx.settings.web_base_url)
         printer.print_ticket(ticket)
     finally:
         printer.close()

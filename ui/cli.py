@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lobby.cli.context import CliContext
+from lobby.cli.plugins import Add
 from lobby.errors import InvalidInput
 
-Add = Callable[
-    [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
-]
-APPS = ("teller", "display", "greeter", "manager")
+#: What the handlers import when they run (Qt); the CLI names the extra if absent.
+LIBRARIES = ("PySide6", "shiboken6")
+APPS = ("teller", "display", "greeter", "manager", "rating-pad")
 
 
 def teller(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -20,6 +20,13 @@ def teller(args: argparse.Namespace, ctx: CliContext) -> None:
     from ui.teller.main import run
 
     run(ctx.database(), args.counter, args.staff)
+
+
+def rating_pad(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Start the customer's rating pad at a counter."""
+    from ui.rating.main import run
+
+    run(ctx.database(), args.counter, args.full_screen)
 
 
 def display(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -60,9 +67,15 @@ def manager(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def shots(args: argparse.Namespace, ctx: CliContext) -> None:
     """Render an app's screens to PNG files with sample data."""
-    from ui.shots import render
+    if args.app == "web":
+        from lobby.web.shots import render as render_web
 
-    for path in render(args.app, args.out):
+        paths = render_web(args.out)
+    else:
+        from ui.shots import render
+
+        paths = render(args.app, args.out)
+    for path in paths:
         ctx.emit({"file": str(path)}, str(path))
 
 
@@ -86,6 +99,13 @@ def register(add: Add) -> None:
     p = add("teller", _present("teller", teller), "start the teller console")
     p.add_argument("--counter", type=int, metavar="N", help="preselect this counter")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
+    p = add(
+        "rating-pad",
+        _present("rating-pad", rating_pad),
+        "start the customer's rating pad at a counter",
+    )
+    p.add_argument("--counter", type=int, required=True, metavar="N", help="the pad's counter")
+    p.add_argument("--full-screen", action="store_true")
     p = add("display", _present("display", display), "start the hall display")
     p.add_argument("--layout", choices=["board", "counters"], default="board")
     p.add_argument("--voice", choices=["on", "off"], default="on")
@@ -100,5 +120,5 @@ def register(add: Add) -> None:
     p = add("manager", _present("manager", manager), "start the branch manager's app")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
     p = add("shots", shots, "render an app's screens to PNG")
-    p.add_argument("app", choices=APPS)
+    p.add_argument("app", choices=(*APPS, "web"))
     p.add_argument("--out", type=Path, required=True, metavar="DIR")

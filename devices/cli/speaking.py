@@ -7,15 +7,14 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from lobby.cli.context import CliContext
+from lobby.cli.plugins import Add
 from lobby.errors import InvalidInput
 
-Add = Callable[
-    [str, Callable[[argparse.Namespace, CliContext], None], str], argparse.ArgumentParser
-]
+#: What the handlers import when they run (the speech engine); the CLI names the extra if absent.
+LIBRARIES = ("pyttsx3",)
 
 _NUMBER = re.compile(r"[A-Z]{1,2}[0-9]{1,4}")
 _LANGUAGES = ("zh", "en")
