@@ -16,7 +16,7 @@ from __future__ import annotations
 from psycopg import sql
 
 
-def least_privilege_sql(database: str, owner: str, app: str) -> list[sql.Composed]:
+def least_privilege_sql(database: str, owner: str, app: str) -> list[sql.Composable]:
     """The statements that set up ``owner`` and ``app`` on ``database`` (roles must exist).
 
     Args:
@@ -43,7 +43,7 @@ def least_privilege_sql(database: str, owner: str, app: str) -> list[sql.Compose
     ]
 
 
-def journal_append_only_sql(app: str) -> list[sql.Composed]:
+def journal_append_only_sql(app: str) -> list[sql.Composable]:
     """After each migration: the app role may read and append journal rows, nothing more."""
     use = sql.Identifier(app)
     return [sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON event FROM {}").format(use)]

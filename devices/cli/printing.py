@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lobby.access import Op, authorise
 from lobby.cli.context import CliContext, credentials
 from lobby.cli.plugins import Add
+from lobby.engine import record_reprint
 from lobby.engine.common import ticket_by_number, ticket_view
 from lobby.errors import ConfigError, InvalidInput, LobbyError
 from lobby.models import Branch
 from lobby.ticket_print import printable_ticket
-from lobby.vocabulary import EventKind
 
 if TYPE_CHECKING:
     from devices.printer import TicketPrinter
@@ -64,12 +63,9 @@ def print_command(args: argparse.Namespace, ctx: CliContext) -> None:
             # Read everything in one short transaction, then print outside it: a slow
             # printer must never hold the database.
             with ctx.unit_of_work() as uow:
-                authorise(uow, Op.REPRINT)
-                row = ticket_by_number(uow, args.number, lock=False)
-                view = ticket_view(row)
+                view = record_reprint(uow, args.number)
                 base = ctx.settings.web_base_url
                 ticket = printable_ticket(uow.session, view.id, view.code, base)
-                uow.record(EventKind.REPRINTED, ticket_id=row.id, payload={"number": view.number})
             printer.print_ticket(ticket)
             ctx.emit(
                 {"printed": view.number, "state": view.state, "printer": uri},

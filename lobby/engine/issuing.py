@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from lobby.access import Op, authorise
 from lobby.clock import business_day
 from lobby.db import UnitOfWork
-from lobby.engine.common import service_by_code, ticket_view
+from lobby.engine.common import service_by_code, ticket_by_number, ticket_view
 from lobby.errors import InvalidInput, NotFound
 from lobby.models import Appointment, Service, Ticket, TicketSequence, Visit
 from lobby.phone import normalize_phone
@@ -150,6 +150,14 @@ def check_in_appointment(uow: UnitOfWork, code: str) -> TicketView:
     authorise(uow, Op.CHECK_IN)
     appointment = _bookable_appointment(uow, code)
     return issue_ticket(uow, appointment.service.code, appointment_code=appointment.code)
+
+
+def record_reprint(uow: UnitOfWork, number: str) -> TicketView:
+    """Journal that today's ticket ``number`` is printed again; return it for the printer."""
+    authorise(uow, Op.REPRINT)
+    ticket = ticket_by_number(uow, number, lock=False)
+    uow.record(EventKind.REPRINTED, ticket_id=ticket.id, payload={"number": ticket.number})
+    return ticket_view(ticket)
 
 
 def book_appointment(

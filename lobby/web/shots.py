@@ -22,12 +22,12 @@ import uvicorn
 from lobby import engine
 from lobby.clock import FixedClock, SystemClock, zone
 from lobby.complaints import move_complaint
-from lobby.sample_history import sample_staff
 from lobby.complaints.public import complaint_link
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.errors import LobbyError
 from lobby.models import Branch
+from lobby.sample_history import sample_staff
 from lobby.seeding import initialise
 from lobby.web.app import create_app
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from lobby import engine
 from lobby.db import Database
-from tests.helpers import ManualClock, actor, environment_at
+from tests.helpers import ManualClock, actor, as_staff, environment_at
 from ui.common.app import make_app
 from ui.display.main import bootstrap
 from ui.display.window import DisplayWindow
@@ -72,7 +72,7 @@ def test_a_call_from_another_process_appears(
     display = Display(qtbot, db, announcer)
     displays.append(display)
     subprocess.run(  # on this test's clock: the same business day at any hour
-        [sys.executable, "-m", "lobby", "call", "--counter", "3", "--db", db_url],
+        [sys.executable, "-m", "lobby", "call", "--counter", "3", "--db", db_url, *as_staff("T03")],
         check=True,
         capture_output=True,
         env=environment_at(clock),

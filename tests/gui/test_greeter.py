@@ -30,7 +30,7 @@ from lobby.db import Database
 from lobby.models import Appointment, Complaint, Event, Ticket, Visit
 from lobby.receipt_print import printable_receipt
 from tests.escpos_decoder import decode, printed_picture
-from tests.helpers import ManualClock, actor, environment_at
+from tests.helpers import ManualClock, actor, as_staff, environment_at
 from tests.printer_endpoint import OFFLINE, ONLINE, PrinterEndpoint, closed_port
 from ui.common.app import make_app
 from ui.greeter.i18n import TRANSLATIONS
@@ -550,7 +550,7 @@ def test_live_counts_update_when_another_process_issues(
     ticking = [t for t in window.findChildren(QTimer) if t.isActive()]
     assert [t.interval() for t in ticking] == [600_000]
     subprocess.run(  # on this test's clock: the same business day at any hour
-        [sys.executable, "-m", "lobby", "issue", "cash", "--db", db_url],
+        [sys.executable, "-m", "lobby", "issue", "cash", "--db", db_url, *as_staff("G01")],
         check=True,
         capture_output=True,
         env=environment_at(clock),

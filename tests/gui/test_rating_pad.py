@@ -118,7 +118,7 @@ def test_the_teller_sign_in_cannot_submit_a_rating(open_console, db: Database) -
     console.settle()
     with (
         pytest.raises(PermissionDenied, match="not from the staff sign-in T02"),
-        db.unit_of_work(console.controller.staff.code) as uow,
+        db.unit_of_work(console.controller.staff.credential) as uow,
     ):
         engine.rate_visit(uow, number, 5)
     console.window.console.rating.faces.skip.click()

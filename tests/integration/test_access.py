@@ -145,7 +145,7 @@ def test_a_write_that_authorises_nothing_is_not_journalled(db: Database, db_url:
 
 def test_a_kiosk_acts_with_its_device_key_and_only_as_a_kiosk(db: Database) -> None:
     with db.unit_of_work(actor("M01")) as uow:
-        key = enrol_device(uow, "kiosk1", "kiosk")
+        key = enrol_device(uow, "KIOSK1", "kiosk")
     with db.unit_of_work(key) as uow:
         ticket = engine.issue_ticket(uow, "cash")
     with pytest.raises(PermissionDenied, match="KIOSK1 is a kiosk"), db.unit_of_work(key) as uow:

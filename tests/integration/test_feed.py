@@ -16,7 +16,7 @@ from lobby import engine
 from lobby.db import Database
 from lobby.feed import Feed, SQLiteChangeDetector, change_detector
 from lobby.journal import last_event_id
-from tests.helpers import actor
+from tests.helpers import actor, as_staff
 
 
 def issue(db: Database, service: str = "cash") -> str:
@@ -84,7 +84,17 @@ def test_sqlite_detector_sees_other_connections_only(sqlite_template: Path, tmp_
 def test_events_follow_streams_new_events(db_url: str) -> None:
     writer = Database.open(db_url)
     with subprocess.Popen(
-        [sys.executable, "-m", "lobby", "events", "--follow", "--json", "--db", db_url],
+        [
+            sys.executable,
+            "-m",
+            "lobby",
+            "events",
+            "--follow",
+            "--json",
+            "--db",
+            db_url,
+            *as_staff("M01"),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -46,7 +46,13 @@ def test_init_marks_the_file_pins_to_be_changed_and_rerun_keeps_a_new_pin(
     with db.read() as session:
         secret = session.get_one(Branch, 1).secret
     db.dispose()
-    manager = ["--staff", "M01", "--pin", "9999"]
+    # the manager's own PIN came from the file: it is changed at first use
+    assert run(capsys, "staff", "list", "--db", url, "--staff", "M01", "--pin", "9999")[0] == 2
+    assert (
+        run(capsys, "change-pin", "--db", url, "--staff", "M01", "--pin", "9999",
+            "--new-pin", "7531")[0] == 0
+    )  # fmt: skip
+    manager = ["--staff", "M01", "--pin", "7531"]
     assert (
         run(capsys, "staff", "reset-pin", "T01", "--new-pin", "8642", "--db", url, *manager)[0] == 0
     )
@@ -57,7 +63,9 @@ def test_init_marks_the_file_pins_to_be_changed_and_rerun_keeps_a_new_pin(
     assert staff_rows(url) == before  # nothing of any member changed, PINs least of all
     db = Database.open(url)
     try:
-        assert sign_in(db, "T01", "8642", "teller", device="counter-1").code == "T01"
+        # the new PIN holds (the member still chooses their own at first sign-in)
+        checked = sign_in(db, "T01", "8642", None, device="cli", allow_pin_change=True)
+        assert checked.code == "T01"
         with db.read() as session:
             assert session.get_one(Branch, 1).secret == secret
     finally:

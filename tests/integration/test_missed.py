@@ -137,6 +137,7 @@ def test_close_day_leaves_no_shows_as_they_are(db: Database, clock: ManualClock)
     with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
+    with db.unit_of_work(actor("M01")) as uow:
         assert engine.close_day(uow) == 0
     with db.read() as session:
         assert session.scalar(select(Ticket.state)) == "no_show"

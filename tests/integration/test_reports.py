@@ -24,7 +24,7 @@ from lobby.db import Database
 from lobby.models import Complaint
 from lobby.models_reports import ReportDay, ReportGroupDay
 from lobby.reports import CSV_COLUMNS, FIGURE_KEYS, Report, build_report, report_to_csv
-from tests.helpers import ManualClock, actor, device
+from tests.helpers import ManualClock, actor, as_staff, device
 
 DAY1, DAY2, DAY3 = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
 
@@ -139,7 +139,7 @@ def test_a_small_day_matches_the_hand_computation(
 ) -> None:
     play_day1(db, clock)
 
-    assert main(["report", "--db", db_url, "--json", "--from", "2026-11-23"]) == 0
+    assert main(["report", *as_staff("M01"), "--db", db_url, "--json", "--from", "2026-11-23"]) == 0
     report = json.loads(capsys.readouterr().out)
     totals = report["totals"]
     assert (totals["issued"], totals["served"], totals["no_show"], totals["called"]) == (3, 2, 1, 3)
@@ -325,7 +325,7 @@ def test_cli_report_json_csv_and_out_equal_the_hand_computation(
     play_day2(db, clock, refs)
     out, table = tmp_path / "report.json", tmp_path / "report.csv"
     argv = ["report", "--db", db_url, "--json", "--from", "2026-11-23", "--to", "2026-11-24"]
-    assert main([*argv, "--csv", str(table), "--out", str(out)]) == 0
+    assert main([*argv, *as_staff("M01"), "--csv", str(table), "--out", str(out)]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert json.loads(out.read_text(encoding="utf-8")) == printed
     expected = report(db, DAY1, DAY2).to_json()
@@ -339,9 +339,23 @@ def test_cli_report_json_csv_and_out_equal_the_hand_computation(
     lines = table.read_text(encoding="utf-8").splitlines()
     assert lines[1].startswith("total,all,7,5,1,1,0,1,7,0.143,")
 
-    assert main(["report", "--db", db_url, "--day", "2026-11-24", "--json"]) == 0
+    assert main(["report", *as_staff("M01"), "--db", db_url, "--day", "2026-11-24", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["totals"]["p90_wait_s"] == 2610.0
-    assert main(["report", "--db", db_url, "--from", "2026-11-23", "--to", "2026-11-24"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                *as_staff("M01"),
+                "--db",
+                db_url,
+                "--from",
+                "2026-11-23",
+                "--to",
+                "2026-11-24",
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert text.startswith("2026-11-23 .. 2026-11-24: issued 7, served 5")
     assert "By day:" in text
@@ -359,7 +373,7 @@ def test_cli_report_json_csv_and_out_equal_the_hand_computation(
 def test_bad_report_input_exits_2_in_one_line(
     db_url: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    assert main(["report", "--db", db_url, *argv]) == 2
+    assert main(["report", *as_staff("M01"), "--db", db_url, *argv]) == 2
     out, err = capsys.readouterr()
     assert (out, err.count("\n")) == ("", 1)
     assert message in err

@@ -171,10 +171,10 @@ class GreeterController(QObject):
 
     def _tell_standing(self, text: str) -> None:
         """A ticket rather than an appointment: say whether it is still valid (no write)."""
-        if self.staff is None:
+        if self.staff is None or self.staff.credential is None:
             self.failed.emit("appointment", self.tr("请先登录"))
             return
-        actor = self.staff.code
+        actor = self.staff.credential
 
         def work() -> MissedStanding:
             with self._db.unit_of_work(actor) as uow:
