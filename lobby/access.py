@@ -58,6 +58,8 @@ class Op(StrEnum):
     RESUME = "resume"
     RECALL_MISSED = "recall_missed"
     UNDO_NO_SHOW = "undo_no_show"
+    OCCUPY_COUNTER = "occupy_counter"  # sign in at a counter, or take it over
+    LEAVE_COUNTER = "leave_counter"
     TRANSFER = "transfer"
     CANCEL = "cancel"
     CONFIRM = "confirm"
@@ -98,6 +100,8 @@ OPERATION_ROLES: Mapping[Op, frozenset[str]] = {
     Op.RESUME: _COUNTER,
     Op.RECALL_MISSED: _COUNTER,
     Op.UNDO_NO_SHOW: _COUNTER,
+    Op.OCCUPY_COUNTER: _COUNTER,
+    Op.LEAVE_COUNTER: _COUNTER,
     Op.TRANSFER: _COUNTER,
     Op.CANCEL: _FRONT | {TELLER},
     Op.CONFIRM: _COUNTER,

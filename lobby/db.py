@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lobby.access import Credential, Op, Principal, authenticate
 from lobby.clock import Clock, SystemClock, business_day
-from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied
+from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied, first_line
 from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event
 from lobby.validation import install_row_checks, one_line
@@ -320,5 +320,5 @@ def translate_errors() -> Iterator[None]:
 
 
 def _first_line(exc: BaseException | None) -> str:
-    text = str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
-    return one_line(text, 200)
+    """A driver's message in one line of at most 200 characters."""
+    return one_line(first_line(exc), 200)

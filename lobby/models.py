@@ -265,6 +265,8 @@ class Ticket(Base):
     # why it was parked or cancelled: free text, kept here and never in the journal
     remark: Mapped[str | None] = mapped_column(Text)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    #: The wait estimate's own expected minutes at issue, for its self-calibration.
+    estimate_min: Mapped[float | None]
     visit: Mapped[Visit] = relationship(back_populates="tickets")
     # joined: every operation shows the ticket's service and counter
     service: Mapped[Service] = relationship(lazy="joined", innerjoin=True)

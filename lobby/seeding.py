@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lobby.access import Op, SystemActor, authenticate, authorise
-from lobby.config import BranchConfig, HoursConfig, NoticeConfig
+from lobby.config import (
+    BranchConfig,
+    CounterConfig,
+    HoursConfig,
+    NoticeConfig,
+    ProfileConfig,
+    ServiceConfig,
+)
 from lobby.db import Database, UnitOfWork
 from lobby.errors import ConfigError
 from lobby.models import (
@@ -23,6 +32,10 @@ from lobby.models import (
 )
 from lobby.security import hash_pin, verify_pin
 from lobby.vocabulary import EventKind
+
+#: The configured rows that are kept by key and deactivated when no longer listed.
+Row = TypeVar("Row", Service, WorkProfile, Counter)
+Item = TypeVar("Item", ServiceConfig, ProfileConfig, CounterConfig)
 
 
 def ensure_branch(session: Session, config: BranchConfig) -> Branch:
@@ -122,27 +135,19 @@ def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
     """
     session = uow.session
     ensure_branch(session, config)
-    services = {s.code: s for s in session.scalars(select(Service))}
-    for order, sc in enumerate(config.services):
-        row = services.get(sc.code) or Service(code=sc.code)
+
+    def fill_service(row: Service, sc: ServiceConfig, order: int) -> None:
         row.prefix, row.name_zh, row.name_en = sc.prefix, sc.name_zh, sc.name_en
         row.description_zh, row.description_en = sc.description_zh, sc.description_en
         row.documents = [d.model_dump() for d in sc.documents]
         row.target_wait_min, row.mean_service_min = sc.target_wait_min, sc.mean_service_min
         row.self_service_zh = sc.self_service.zh if sc.self_service else None
         row.self_service_en = sc.self_service.en if sc.self_service else None
-        row.sort_order, row.active = order, True
-        services[sc.code] = row
-        session.add(row)
-    wanted = {s.code for s in config.services}
-    for code, row in services.items():
-        if code not in wanted:
-            row.active = False
-    session.flush()
+        row.sort_order = order
 
-    profiles = {p.code: p for p in session.scalars(select(WorkProfile))}
-    for pc in config.profiles:
-        profile = profiles.get(pc.code) or WorkProfile(code=pc.code)
+    services = _upsert(session, Service, "code", config.services, fill_service)
+
+    def fill_profile(profile: WorkProfile, pc: ProfileConfig, _order: int) -> None:
         profile.name = pc.name
         wanted_tiers = {
             services[code].id: tier
@@ -158,26 +163,14 @@ def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
                 profile.entries.remove(entry)
         for service_id, tier in wanted_tiers.items():
             profile.entries.append(WorkProfileEntry(service_id=service_id, tier=tier))
-        profile.active = True
-        profiles[pc.code] = profile
-        session.add(profile)
-    wanted_profiles = {p.code for p in config.profiles}
-    for code, profile in profiles.items():
-        if code not in wanted_profiles:
-            profile.active = False
-    session.flush()
 
-    counters = {c.number: c for c in session.scalars(select(Counter))}
-    for cc in config.counters:
-        counter = counters.get(cc.number) or Counter(number=cc.number)
+    profiles = _upsert(session, WorkProfile, "code", config.profiles, fill_profile)
+
+    def fill_counter(counter: Counter, cc: CounterConfig, _order: int) -> None:
         counter.name_zh, counter.name_en = cc.name_zh, cc.name_en
-        counter.profile_id, counter.active = profiles[cc.profile].id, True
-        counters[cc.number] = counter
-        session.add(counter)
-    configured = {c.number for c in config.counters}
-    for number, counter in counters.items():
-        if number not in configured:
-            counter.active = False
+        counter.profile_id = profiles[cc.profile].id
+
+    _upsert(session, Counter, "number", config.counters, fill_counter, flush=False)
 
     staff = {s.code: s for s in session.scalars(select(Staff))}
     for person in config.staff:
@@ -199,6 +192,37 @@ def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
         "counters": len(config.counters),
         "staff": len(config.staff),
     }
+
+
+def _upsert(
+    session: Session,
+    model: type[Row],
+    key: str,
+    items: Sequence[Item],
+    fill: Callable[[Row, Item, int], None],
+    *,
+    flush: bool = True,
+) -> dict[Any, Row]:
+    """Make ``model``'s rows match ``items`` by ``key``: found or new, filled, active.
+
+    Rows whose key no item has are deactivated, not deleted: old tickets still refer
+    to them. Returns every row by key.
+    """
+    rows: dict[Any, Row] = {getattr(r, key): r for r in session.scalars(select(model))}
+    for order, item in enumerate(items):
+        value = getattr(item, key)
+        row = rows.get(value) or model(**{key: value})
+        fill(row, item, order)
+        row.active = True
+        rows[value] = row
+        session.add(row)
+    wanted = {getattr(item, key) for item in items}
+    for value, row in rows.items():
+        if value not in wanted:
+            row.active = False
+    if flush:
+        session.flush()
+    return rows
 
 
 def write_notices(session: Session, notices: tuple[NoticeConfig, ...]) -> None:

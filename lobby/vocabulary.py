@@ -38,6 +38,10 @@ class EventKind(StrEnum):
     COUNTER_BREAK = "counter_break"
     COUNTER_CLOSED = "counter_closed"
     DAY_CLOSED = "day_closed"
+    # who works at a counter
+    COUNTER_SIGNED_IN = "counter_signed_in"
+    COUNTER_SIGNED_OUT = "counter_signed_out"
+    COUNTER_TAKEN_OVER = "counter_taken_over"
     # the customer's rating pad at a counter
     RATING_PAD_ONLINE = "rating_pad_online"
     RATING_PAD_OFFLINE = "rating_pad_offline"
@@ -97,6 +101,9 @@ QUEUE_CHANGES = frozenset({K.ISSUED, K.DAY_CLOSED}) | TICKET_MOVES
 #: A counter opened, went on a break or closed (which changes who can serve a queue).
 COUNTER_CHANGES = frozenset({K.COUNTER_OPEN, K.COUNTER_BREAK, K.COUNTER_CLOSED})
 
+#: A teller took a counter, left it (or was signed out when idle), or a manager handed it on.
+OCCUPANCY_CHANGES = frozenset({K.COUNTER_SIGNED_IN, K.COUNTER_SIGNED_OUT, K.COUNTER_TAKEN_OVER})
+
 #: A counter's rating pad started or stopped (the console leaves ratings to it, or not).
 DEVICE_CHANGES = frozenset({K.RATING_PAD_ONLINE, K.RATING_PAD_OFFLINE})
 
@@ -130,6 +137,7 @@ GROUPS: dict[str, frozenset[EventKind]] = {
     "queue": QUEUE_CHANGES,
     "counter": COUNTER_CHANGES,
     "device": DEVICE_CHANGES,
+    "occupancy": OCCUPANCY_CHANGES,
     "config": CONFIG_CHANGES,
     "visit": VISIT_CHANGES,
     "staff": STAFF_CHANGES,

@@ -30,7 +30,7 @@ Add = Callable[[str, Handler, str], argparse.ArgumentParser]
 COMMANDS: dict[str, tuple[str, ...]] = {
     "printer": ("print",),
     "speech": ("say",),
-    "apps": ("teller", "display", "greeter", "manager", "shots"),
+    "apps": ("teller", "display", "greeter", "manager", "rating-pad", "shots"),
 }
 
 

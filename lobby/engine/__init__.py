@@ -16,6 +16,7 @@ from lobby.engine.issuing import (
     record_reprint,
 )
 from lobby.engine.missed import missed_standing, missed_tickets, recall_missed, undo_no_show
+from lobby.engine.occupancy import sign_out
 from lobby.engine.serving import cancel, finish, no_show, park, resume, start, transfer
 from lobby.engine.visits import (
     confirm_details,
@@ -47,6 +48,7 @@ __all__ = [
     "record_reprint",
     "resume",
     "set_counter_status",
+    "sign_out",
     "start",
     "transfer",
     "undo_no_show",

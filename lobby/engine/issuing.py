@@ -137,12 +137,21 @@ def issue_ticket(
     )
     uow.session.add_all([visit, ticket])
     uow.session.flush()
+    ticket.estimate_min = _estimate_at_issue(uow, ticket.id)
     payload = {"number": ticket.number, "service": service.code, "category": cat.value}
     if appointment is not None:
         appointment.status, appointment.ticket_id = "checked_in", ticket.id
         payload["appointment"] = appointment.code
     uow.record(EventKind.ISSUED, ticket_id=ticket.id, payload=payload)
     return ticket_view(ticket)
+
+
+def _estimate_at_issue(uow: UnitOfWork, ticket_id: int) -> float:
+    """The wait estimate for the new ticket, kept so that later ranges can learn from it."""
+    # imported here: the estimate reads the engine's queue query (lobby.engine.common)
+    from lobby.estimate.live import estimate_at_issue
+
+    return estimate_at_issue(uow.session, ticket_id, uow.now, uow.today)
 
 
 def check_in_appointment(uow: UnitOfWork, code: str) -> TicketView:

@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from lobby import engine
 from lobby.db import Database
+from lobby.settings import Settings
 from tests.helpers import ManualClock, actor
 from ui.common.app import make_app
 from ui.display.main import bootstrap
@@ -81,7 +82,9 @@ def test_display_memory_over_a_busy_day(
         results["baseline (engine only)"] = one_day(db, clock, lambda number: None)
         clock.advance(minutes=24 * 60)  # the display's day is the next business day
         app = make_app(["soak"])
-        window, model, feed, runner = bootstrap(db)
+        app = bootstrap(Settings(), db)
+        window, feed, runner = app.window, app.feed, app.runner
+        model = window.model
         qtbot.addWidget(window)
         window.resize(1920, 1080)
         window.show()

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from lobby import engine
 from lobby.db import Database
+from lobby.settings import Settings
 from tests.helpers import ManualClock, actor, as_staff, environment_at
 from ui.common.app import make_app
 from ui.display.main import bootstrap
@@ -32,7 +33,9 @@ class RecordingAnnouncer:
 
 class Display:
     def __init__(self, qtbot: QtBot, db: Database, announcer: RecordingAnnouncer) -> None:
-        self.window, self.model, self.feed, self.runner = bootstrap(db, announcer)
+        app = bootstrap(Settings(), db, announcer=announcer)
+        self.window, self.feed, self.runner = app.window, app.feed, app.runner
+        self.model = self.window.model
         qtbot.addWidget(self.window)
         self.window.resize(1280, 720)
         self.window.show()

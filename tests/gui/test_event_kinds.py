@@ -24,6 +24,7 @@ from lobby.access import Op, authorise, end_session
 from lobby.complaints import follow_up, list_complaints, reveal_contact
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
+from lobby.engine.occupancy import sign_in_at_counter
 from lobby.engine.rating_pad import pad_started, pad_stopped
 from lobby.enrolment import enrol_device
 from lobby.errors import AuthenticationFailed
@@ -140,7 +141,18 @@ def branch_day(journal: Journal, clock: ManualClock, tmp_path: Path) -> None:
     db = journal.db
     step = lambda actor, what, op: uow_step(journal, actor, what, op)  # noqa: E731
     journal.step("sign in", lambda: sign_in(db, "T01", "1111", "teller", device="counter-1"))
-    step("T01", "counter on a break", lambda u: engine.set_counter_status(u, 1, "break"))
+    journal.step("T01 takes counter 1", lambda: sign_in_at_counter(db, "T01", "1111", 1))
+    journal.step("T02 takes counter 2", lambda: sign_in_at_counter(db, "T02", "2222", 2))
+    journal.step(
+        "a manager hands counter 2 to T03",
+        lambda: sign_in_at_counter(db, "T03", "3333", 2, manager="M01", manager_pin="9999"),
+    )
+    step("T03", "T03 signs out", lambda u: engine.sign_out(u, 2))
+    step(
+        "T01",
+        "counter on a break",
+        lambda u: engine.set_counter_status(u, 1, "break", reason="lunch"),
+    )
     step("T01", "counter open", lambda u: engine.set_counter_status(u, 1, "open"))
     step("T02", "counter closed", lambda u: engine.set_counter_status(u, 2, "closed"))
     step("T02", "counter open again", lambda u: engine.set_counter_status(u, 2, "open"))

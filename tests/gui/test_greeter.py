@@ -29,6 +29,7 @@ from lobby import admin, engine
 from lobby.db import Database
 from lobby.models import Appointment, Complaint, Event, Ticket, Visit
 from lobby.receipt_print import printable_receipt
+from lobby.settings import Settings
 from tests.escpos_decoder import decode, printed_picture
 from tests.helpers import ManualClock, actor, as_staff, environment_at
 from tests.printer_endpoint import OFFLINE, ONLINE, PrinterEndpoint, closed_port
@@ -72,7 +73,7 @@ class Greeter:
         self.qtbot = qtbot
         self.db = db
         printer = open_printer(printer_uri, timeout_s=3)
-        self.app: GreeterApp = bootstrap(db, printer, staff="G01", options=options)
+        self.app: GreeterApp = bootstrap(Settings(), db, printer, staff="G01", options=options)
         self.window.resize(*LANDSCAPE)
         self.window.show()
         self.taps = 0

@@ -17,10 +17,12 @@ from lobby import admin, engine
 from lobby.db import Database
 from lobby.models import ComplaintNote, Event
 from lobby.reports import build_report
+from lobby.settings import Settings
 from tests.gui.conftest import Console
 from tests.helpers import ManualClock, actor, device
 from ui.common.app import make_app
-from ui.manager.window import ManagerWindow, bootstrap
+from ui.manager.main import bootstrap
+from ui.manager.window import ManagerWindow
 
 TODAY = date(2026, 11, 23)
 
@@ -32,7 +34,8 @@ class Manager:
         make_app(["test"])
         self.qtbot = qtbot
         self.window: ManagerWindow
-        self.window, self.feed, self.runner = bootstrap(db)
+        app = bootstrap(Settings(), db)
+        self.window, self.feed, self.runner = app.window, app.feed, app.runner
         qtbot.addWidget(self.window)
         self.window.resize(1600, 900)
         self.window.show()
@@ -468,7 +471,8 @@ def test_a_notice_reaches_the_running_hall_display(
 ) -> None:
     from ui.display.main import bootstrap as display_bootstrap
 
-    display, _model, feed, runner = display_bootstrap(db)
+    shown = display_bootstrap(Settings(), db)
+    display, feed, runner = shown.window, shown.feed, shown.runner
     qtbot.addWidget(display)
     try:
         before = display.marquee.text

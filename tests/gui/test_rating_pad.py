@@ -12,9 +12,11 @@ from lobby import engine
 from lobby.db import Database
 from lobby.errors import PermissionDenied
 from lobby.models import Event, Rating, Ticket
+from lobby.settings import Settings
 from tests.helpers import actor
 from ui.rating.controller import ASK_TIMEOUT_MS
-from ui.rating.window import RatingPadWindow, bootstrap
+from ui.rating.main import bootstrap
+from ui.rating.window import RatingPadWindow
 
 
 def issue(db: Database, service: str = "cash") -> str:
@@ -24,7 +26,8 @@ def issue(db: Database, service: str = "cash") -> str:
 
 @pytest.fixture
 def pad(qtbot: QtBot, db: Database) -> Iterator[RatingPadWindow]:
-    window, feed, runner = bootstrap(db, 1)
+    app = bootstrap(Settings(), db, counter=1)
+    window, feed, runner = app.window, app.feed, app.runner
     qtbot.addWidget(window)
     window.resize(800, 480)
     window.show()

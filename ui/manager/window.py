@@ -26,15 +26,11 @@ from lobby.complaints import (
     list_complaints,
     reveal_contact,
 )
-from lobby.db import Database
 from lobby.journal import verify_chain
-from lobby.queries.branch import branch_heading
 from lobby.queries.floor import FloorView, floor_view
 from lobby.reports import Report, build_report
 from lobby.staff import StaffView
 from lobby.staffing import Advice, advise_from_history
-from ui.common.tasks import TaskRunner
-from ui.feed import LiveFeed
 from ui.manager.audit_page import AuditView
 from ui.manager.complaints_page import ComplaintsPage
 from ui.manager.config_link import ConfigLink
@@ -243,18 +239,3 @@ class ManagerWindow(QMainWindow):
             lambda uow: reveal_contact(uow, reference, reason),
             lambda contact: self.complaints.show_contact(reference, contact),
         )
-
-
-def bootstrap(db: Database) -> tuple[ManagerWindow, LiveFeed, TaskRunner]:
-    """Build the manager app on ``db``: runner, controller, feed and window."""
-    with db.read() as session:
-        heading = branch_heading(session, db.clock.now())
-    runner = TaskRunner()
-    controller = ManagerController(db, runner)
-    window = ManagerWindow(
-        controller, heading.title, heading.today, heading.timezone, heading.service_names
-    )
-    feed = LiveFeed(db, after_id=None)
-    feed.events.connect(controller.on_events)
-    feed.start()
-    return window, feed, runner

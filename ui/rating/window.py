@@ -6,13 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from lobby.access import Credential
-from lobby.db import Database
-from lobby.queries.counter_view import counter_overview
 from ui.common.faces import FacesRow
-from ui.common.tasks import TaskRunner
-from ui.feed import LiveFeed
-from ui.rating.controller import ASK_TIMEOUT_MS, RatingPadController
+from ui.rating.controller import RatingPadController
 
 
 class RatingPadWindow(QWidget):
@@ -111,34 +106,3 @@ def _pixels(size: int, *, bold: bool = False) -> QFont:
     font.setPixelSize(size)
     font.setBold(bold)
     return font
-
-
-def bootstrap(
-    db: Database,
-    counter: int,
-    timeout_ms: int = ASK_TIMEOUT_MS,
-    credential: Credential | None = None,
-) -> tuple[RatingPadWindow, LiveFeed, TaskRunner]:
-    """Build the pad for ``counter``: runner, controller (journalled as started), feed, window.
-
-    Args:
-        db: The branch database.
-        counter: The counter whose customers the pad faces.
-        timeout_ms: How long the faces wait for a tap.
-        credential: The pad's device key; default: ``pad-N``'s key on this machine.
-
-    Raises:
-        NotFound: No active counter with that number.
-        InvalidInput: The pad is not enrolled.
-    """
-    with db.read() as session:
-        view = counter_overview(session, counter, db.clock.now())
-    runner = TaskRunner()
-    controller = RatingPadController(db, runner, counter, timeout_ms, credential=credential)
-    window = RatingPadWindow(controller, f"{view.name_zh}  {view.name_en}")
-    controller.setParent(window)  # its timers end with the window
-    controller.start()
-    feed = LiveFeed(db, after_id=None)
-    feed.events.connect(controller.on_events)
-    feed.start()
-    return window, feed, runner

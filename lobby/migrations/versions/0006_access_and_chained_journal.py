@@ -5,8 +5,8 @@ order). Staff gain ``must_change_pin``; staff sessions and enrolled devices get 
 of their own. Tickets keep a parked or cancelled ticket's remark, which no longer goes
 into the journal (free text may hold personal data).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 from lobby.journal import GENESIS, event_digest
 from lobby.models import UTCDateTime
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
