@@ -14,7 +14,7 @@ from lobby.cli.main import main
 from lobby.db import Database, make_engine
 from lobby.journal import verify_chain
 from lobby.migrate import upgrade
-from tests.helpers import ManualClock, actor
+from tests.helpers import ManualClock, actor, device
 
 STORED = Path(__file__).resolve().parent.parent / "data" / "schemas"
 PHONE = "13812345678"
@@ -32,7 +32,6 @@ def a_day(db: Database, clock: ManualClock) -> None:
         engine.call_next(uow, 1)
         engine.confirm_details(uow, first.number, note="Mrs Li, brought passport", phone=PHONE)
         engine.finish(uow, 1, outcome="follow_up", follow_up="call Mrs Li on 13800002222")
-        engine.rate_visit(uow, first.number, 5)
         engine.call_ticket(uow, 1, second.number)
         engine.park(uow, 1, note="Mr Wang fills in the form")
         engine.call_ticket(uow, 1, third.number)
@@ -41,6 +40,8 @@ def a_day(db: Database, clock: ManualClock) -> None:
         engine.file_complaint(
             uow, category="waiting", description="Mrs Li waited long", contact="13800001111"
         )
+    with db.unit_of_work(device("pad-1")) as uow:
+        engine.rate_visit(uow, first.number, 5)
 
 
 def raw(url: str, sql: str) -> None:
