@@ -7,6 +7,7 @@ the stored 0002 database upgraded to 0003, data and all.)
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import tempfile
@@ -23,6 +24,7 @@ def build() -> Path:
     name = next(MIGRATIONS.joinpath("versions").glob(f"{HEAD}_*.py")).stem
     target = STORED / f"{name}.sqlite"
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CONFIG_HOME"] = tmp  # the pad's key stays in the temporary directory
         url = f"sqlite:///{tmp}/lobby.db"
         steps = [
             ["init"],
@@ -33,7 +35,8 @@ def build() -> Path:
             ["issue", "loans", "--note", "mortgage"],
             ["call", "--counter", "1"],
             ["finish", "--counter", "1"],
-            ["rate", "--ticket", "A001", "--score", "4"],
+            ["device-enrol", "pad-1", "--role", "rating_pad"],
+            ["rate", "--ticket", "A001", "--score", "4"],  # as the enrolled pad
             [
                 "complaint",
                 "--category",
@@ -54,9 +57,9 @@ def build() -> Path:
         for argv in steps:
             if argv[:2] == ["complaint-update", "LAST"]:
                 argv = [argv[0], _last_complaint(f"{tmp}/lobby.db"), *argv[2:], *manager]
-            elif argv[0] in ("config", "close-day"):
+            elif argv[0] in ("config", "close-day", "device-enrol"):
                 argv = [*argv, *manager]
-            elif argv[0] not in ("init", "change-pin"):
+            elif argv[0] not in ("init", "change-pin", "rate"):
                 argv = [*argv, "--staff", acting.get(argv[0], "T01"), "--pin", "1357"]
             if main([*argv, "--db", url]) != 0:
                 sys.exit(f"step failed: {argv}")

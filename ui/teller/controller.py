@@ -109,9 +109,9 @@ class TellerController(QObject):
 
     def sign_out(self, why: str = "sign_out") -> None:
         """Leave the counter (``why`` is ``idle`` when the console timed out)."""
-        if self.counter is None or self.staff is None:
+        if self.counter is None or self.staff is None or self.staff.credential is None:
             return
-        counter, actor = self.counter, self.staff.code
+        counter, actor = self.counter, self.staff.credential
 
         def work() -> str | None:
             with self._db.unit_of_work(actor) as uow:
