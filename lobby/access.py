@@ -77,6 +77,8 @@ class Op(StrEnum):
     RATING_PAD_PRESENCE = "rating_pad_presence"  # a pad starts or stops at its counter
     SIGN_IN = "sign_in"
     LOAD_BRANCH = "load_branch"
+    PURGE_PERSONAL_DATA = "purge_personal_data"  # retention, at the close of day
+    PERSONAL_DATA = "personal_data"  # export or erase one person's data
     RECORD_LIFECYCLE = "record_lifecycle"  # a backup made or failed, a restore
 
 
@@ -119,6 +121,8 @@ OPERATION_ROLES: Mapping[Op, frozenset[str]] = {
     Op.RATING_PAD_PRESENCE: frozenset({RATING_PAD}),
     Op.SIGN_IN: frozenset({SYSTEM}),
     Op.LOAD_BRANCH: frozenset({SYSTEM}),
+    Op.PURGE_PERSONAL_DATA: _MANAGER,
+    Op.PERSONAL_DATA: _MANAGER,
     Op.RECORD_LIFECYCLE: frozenset({SYSTEM, MANAGER}),
 }
 

@@ -197,10 +197,23 @@ def _report_text(result: Report) -> str:
 
 
 def close_day(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Expire the day's leftover tickets."""
-    with ctx.unit_of_work() as uow:
-        expired = engine.close_day(uow, args.day)
-    ctx.emit({"expired": expired}, f"day closed: {expired} tickets expired")
+    """Expire the day's leftover tickets, purge expired personal data, back up and rotate."""
+    from lobby.lifecycle.backup import BackupFailed
+    from lobby.lifecycle.closing import close_business_day
+
+    done = close_business_day(ctx.database(), ctx.settings, ctx.credential(), args.day)
+    lines = [
+        f"day closed: {done.expired} tickets expired",
+        f"personal data erased from {done.erased.total} records (retention)",
+    ]
+    if done.backup is not None:
+        lines.append(
+            f"backup {done.backup.path} ({done.backup.size:,} bytes); "
+            f"{len(done.removed)} older backups removed"
+        )
+    ctx.emit({**done.to_json(), "expired": done.expired}, "\n".join(lines))
+    if done.backup_error:
+        raise BackupFailed(done.backup_error)
 
 
 def counter(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -269,7 +282,7 @@ def register(add: Add) -> None:
     p.add_argument("--csv", type=Path, metavar="FILE", help="also write the figures as CSV")
     p.add_argument("--out", type=Path, metavar="FILE.json", help="also write the JSON")
     credentials(p)
-    p = add("close-day", close_day, "expire leftover tickets of the business day")
+    p = add("close-day", close_day, "close the business day: expire, purge, back up")
     p.add_argument("--day", type=_day, metavar="DATE")
     credentials(p)
     p = add("counter", counter, "open, pause or close a counter")

@@ -29,7 +29,9 @@ from lobby.engine.rating_pad import pad_started, pad_stopped
 from lobby.enrolment import enrol_device
 from lobby.errors import AuthenticationFailed
 from lobby.lifecycle.backup import BackupFailed, BackupInfo, make_backup
+from lobby.lifecycle.person import erase_person, export_person
 from lobby.lifecycle.restore import restore_backup
+from lobby.lifecycle.retention import purge
 from lobby.models import Event
 from lobby.queries.board import board
 from lobby.queries.counter_view import counter_overview
@@ -206,6 +208,9 @@ def branch_day(journal: Journal, clock: ManualClock, tmp_path: Path) -> None:
         ),
     )
     step("M01", "update a complaint", lambda u: admin_follow_up(u, reference[0]))
+    step("M01", "export a person's data", lambda u: export_person(u, "13800001111"))
+    step("M01", "erase a person's data", lambda u: erase_person(u, "13800001111"))
+    step("M01", "purge expired personal data", lambda u: purge(u))
     for _ in range(5):  # the fifth wrong PIN locks the account
         journal.step("wrong PIN", lambda: failed_sign_in(db, "T02", "0000"))
     journal.step("unknown staff", lambda: failed_sign_in(db, "X99", "0000"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -27,6 +28,7 @@ from lobby.complaints import (
     reveal_contact,
 )
 from lobby.journal import verify_chain
+from lobby.lifecycle.history import BackupStatus, read_backup_status
 from lobby.queries.floor import FloorView, floor_view
 from lobby.reports import Report, build_report
 from lobby.staff import StaffView
@@ -55,8 +57,11 @@ class ManagerWindow(QMainWindow):
         today: date,
         timezone: str,
         service_names: dict[str, str],
+        backup_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self.backup_dir = backup_dir
+        self.timezone = timezone
         self.setWindowTitle("Lobby 网点经理 Branch manager")
         self.controller = controller
         self.sign_in = SignInPage(branch)
@@ -83,8 +88,11 @@ class ManagerWindow(QMainWindow):
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
+        self.backup = QLabel()
+        self.backup.setObjectName("backupStatus")
         top = QHBoxLayout()
         top.addWidget(QLabel(branch, objectName="header"), 1)  # type: ignore[call-overload]
+        top.addWidget(self.backup)
         top.addWidget(self.who)
         main = QWidget()
         column = QVBoxLayout(main)
@@ -154,6 +162,25 @@ class ManagerWindow(QMainWindow):
             return
         now = self.controller.now()
         self.controller.read(lambda s: floor_view(s, now), self._floor, latest="floor")
+        folder = self.backup_dir
+        self.controller.read(
+            lambda s: read_backup_status(s, now, folder), self.show_backup, latest="backup"
+        )
+
+    def show_backup(self, status: BackupStatus) -> None:
+        """The last backup's time and size, or a warning (older than a day, or failed)."""
+        warning = status.warning
+        if warning is None and status.last_at is not None:
+            local = status.last_at.astimezone(zone(self.timezone))
+            size = (status.size or 0) / 1e6
+            self.backup.setText(f"备份 Last backup {local:%m-%d %H:%M}, {size:.1f} MB")
+            self.backup.setProperty("level", "")
+        else:
+            self.backup.setText(f"⚠ 备份 Backup: {warning}")
+            self.backup.setProperty("level", "alert")
+        self.backup.setToolTip(status.file or "")
+        self.backup.style().unpolish(self.backup)
+        self.backup.style().polish(self.backup)
 
     def _floor(self, floor: FloorView) -> None:
         self.live.show_floor(floor)
