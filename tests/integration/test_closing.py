@@ -48,13 +48,13 @@ def test_close_day_on_the_command_line_reports_a_failed_backup(
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
     monkeypatch.setenv("LOBBY_BACKUP_DIR", str(blocked))
-    code = main(["close-day", "--db", db_url, "--staff", "M01"])
+    code = main(["close-day", "--db", db_url, "--staff", "M01", "--pin", "9999"])
     out, err = capsys.readouterr()
     assert code == 4
     assert out.startswith("day closed: 0 tickets expired\n")
     assert err.startswith(f"lobby close-day: backup to {blocked} failed")
     assert len(err.splitlines()) == 1
     monkeypatch.setenv("LOBBY_BACKUP_DIR", str(tmp_path / "bk"))
-    assert main(["close-day", "--db", db_url, "--staff", "M01"]) == 0
+    assert main(["close-day", "--db", db_url, "--staff", "M01", "--pin", "9999"]) == 0
     out, _ = capsys.readouterr()
     assert f"backup {tmp_path / 'bk'}/lobby-" in out

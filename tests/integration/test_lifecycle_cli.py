@@ -56,7 +56,7 @@ def test_purge_and_person_are_manager_work(
     capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path
 ) -> None:
     issue = ["issue", "cash", "--phone", "13812345678", "--note", "needs a chair"]
-    assert run(capsys, db_url, *issue, "--staff", "G01")[0] == 0
+    assert run(capsys, db_url, *issue, "--staff", "G01", "--pin", "2468")[0] == 0
     for command in (["purge", "--dry-run"], ["person", "export", "--phone", "13812345678"]):
         code, out, err = run(capsys, db_url, *command, "--staff", "T01", "--pin", "1111")
         assert code == 2

@@ -75,14 +75,16 @@ def test_printed_link_follows_the_call_live(
     assert text_of(page, ".number") == mine
     assert text_of(page, ".ahead") == "1 ahead of you"
     assert PHONE not in page.page_source
-    lobby(db_url, clock, "call", "--counter", "3", "--staff", "T01")  # the first ticket
+    lobby(
+        db_url, clock, "call", "--counter", "3", "--staff", "T01", "--pin", "1111"
+    )  # the first ticket
     WebDriverWait(page, WAIT_S).until(lambda p: text_of(p, ".ahead") == "You are next")
     assert "Nearly your turn" in text_of(page, "#alert")  # at 3 ahead or fewer
-    lobby(db_url, clock, "finish", "--counter", "3", "--staff", "T01")
-    lobby(db_url, clock, "call", "--counter", "3", "--staff", "T01")  # now mine
+    lobby(db_url, clock, "finish", "--counter", "3", "--staff", "T01", "--pin", "1111")
+    lobby(db_url, clock, "call", "--counter", "3", "--staff", "T01", "--pin", "1111")  # now mine
     WebDriverWait(page, WAIT_S).until(lambda p: text_of(p, ".state") == "Please go to counter 3")
     assert "called" in str(page.find_element(By.TAG_NAME, "body").get_attribute("class"))
-    lobby(db_url, clock, "start", "--counter", "3", "--staff", "T01")
+    lobby(db_url, clock, "start", "--counter", "3", "--staff", "T01", "--pin", "1111")
     WebDriverWait(page, WAIT_S).until(lambda p: text_of(p, ".state") == "Being served at counter 3")
     assert PHONE not in page.page_source
 
@@ -115,7 +117,7 @@ def test_web_display_shows_a_call_made_by_another_process(
     try:
         page.get(f"{web}/display")
         assert "暂无叫号" in text_of(page, ".calls")
-        lobby(db_url, clock, "call", "--counter", "1", "--staff", "T02")
+        lobby(db_url, clock, "call", "--counter", "1", "--staff", "T02", "--pin", "2222")
         WebDriverWait(page, WAIT_S).until(
             lambda p: (
                 p.find_element(By.TAG_NAME, "html").get_attribute("data-last-call") == f"{number}@1"
