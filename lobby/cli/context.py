@@ -29,6 +29,7 @@ class CliContext:
     as_json: bool
     actor: str
     staff: str | None = None
+    warn_exposed: bool = True
     pin: str | None = field(default=None, repr=False)
     _db: Database | None = field(default=None, repr=False)
     _credential: Credential | None = field(default=None, repr=False)
@@ -42,6 +43,7 @@ class CliContext:
             db_url=args.db or settings.db,
             as_json=bool(args.json),
             actor=default_actor(),
+            warn_exposed=getattr(args, "command", None) != "doctor",  # it reports the mode itself
             staff=getattr(args, "staff", None) or os.environ.get("LOBBY_STAFF") or None,
             pin=getattr(args, "pin", None) or os.environ.get("LOBBY_PIN") or None,
         )
@@ -49,7 +51,7 @@ class CliContext:
     def database(self, *, must_exist: bool = True) -> Database:
         """Open the database once; refuse a missing schema unless creating it."""
         if self._db is None:
-            warning = exposed_file_warning(self.db_url)
+            warning = exposed_file_warning(self.db_url) if self.warn_exposed else None
             if warning:
                 print(f"lobby: {warning}", file=sys.stderr)
             self._db = Database.open(
