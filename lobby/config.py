@@ -161,8 +161,8 @@ class StaffConfig(_Strict):
     @field_validator("pin")
     @classmethod
     def _digits(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"\d{4,12}", value):
-            raise ValueError("a PIN has 4 to 12 digits and nothing else")
+        if value is not None and not re.fullmatch(r"[0-9]{4,8}", value):
+            raise ValueError("a PIN has 4 to 8 digits (0-9) and nothing else")
         return value
 
     @field_validator("code", mode="before")

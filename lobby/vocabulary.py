@@ -54,6 +54,12 @@ class EventKind(StrEnum):
     SIGNED_IN = "signed_in"
     SIGN_IN_FAILED = "sign_in_failed"
     STAFF_LOCKED = "staff_locked"
+    SIGNED_OUT = "signed_out"
+    PIN_CHANGED = "pin_changed"
+    # access: enrolled devices, unmasked contacts, reprints
+    DEVICE_ENROLLED = "device_enrolled"
+    CONTACT_REVEALED = "contact_revealed"
+    REPRINTED = "reprinted"
     # complaints
     COMPLAINT_FILED = "complaint_filed"
     COMPLAINT_UPDATED = "complaint_updated"
@@ -117,13 +123,18 @@ ERASURES = frozenset({K.PERSONAL_DATA_PURGED, K.PERSON_ERASED})
 VISIT_CHANGES = frozenset({K.DETAILS_CONFIRMED, K.VISIT_RATED, K.ON_THE_WAY}) | ERASURES
 
 #: Somebody signed in, failed to, or was locked out.
-STAFF_CHANGES = frozenset({K.SIGNED_IN, K.SIGN_IN_FAILED, K.STAFF_LOCKED})
+STAFF_CHANGES = frozenset({
+    K.SIGNED_IN, K.SIGN_IN_FAILED, K.STAFF_LOCKED, K.SIGNED_OUT, K.PIN_CHANGED,
+})  # fmt: skip
 
 #: A complaint was filed or followed up.
 COMPLAINT_CHANGES = frozenset({K.COMPLAINT_FILED, K.COMPLAINT_UPDATED}) | ERASURES
 
 #: Journalled for reports and audits; no screen shows them live.
-RECORD_ONLY = frozenset({K.APPOINTMENT_BOOKED, K.DIVERTED, K.PERSON_EXPORTED})
+RECORD_ONLY = frozenset({
+    K.APPOINTMENT_BOOKED, K.DIVERTED, K.PERSON_EXPORTED, K.DEVICE_ENROLLED,
+    K.CONTACT_REVEALED, K.REPRINTED,
+})  # fmt: skip
 
 #: Backups and restores (a restore runs with the apps closed: they start afresh).
 LIFECYCLE = frozenset({K.BACKUP_MADE, K.BACKUP_FAILED, K.RESTORED})

@@ -48,7 +48,9 @@ def manager(args: argparse.Namespace, ctx: CliContext, db: Database | None = Non
     pin = getattr(args, "pin", None) or os.environ.get("LOBBY_PIN")
     if not code or not pin:
         raise InvalidInput(f"{args.command} needs a manager's --staff and --pin")
-    return check_manager_pin(db or ctx.database(), code, pin, device="cli")
+    staff = check_manager_pin(db or ctx.database(), code, pin, device="cli")
+    assert staff.credential is not None, "a one-off PIN check vouches for the manager"
+    return staff
 
 
 def backup(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -116,7 +118,7 @@ def purge(args: argparse.Namespace, ctx: CliContext) -> None:
             through = business_day(db.clock.now(), branch.timezone) - timedelta(days=1)
             done = purge_expired(session, branch, through, dry_run=True)
     else:
-        with db.unit_of_work(who.code) as uow:
+        with db.unit_of_work(who.credential) as uow:  # type: ignore[arg-type]
             done = retention.purge(uow)
     ctx.emit(done.to_json(), _erased_line(done))
 
@@ -126,11 +128,11 @@ def person(args: argparse.Namespace, ctx: CliContext) -> None:
     db = ctx.database()
     who = manager(args, ctx)
     if args.action == "erase":
-        with db.unit_of_work(who.code) as uow:
+        with db.unit_of_work(who.credential) as uow:  # type: ignore[arg-type]
             done = erase_person(uow, args.phone)
         ctx.emit(done.to_json(), _erased_line(done))
         return
-    with db.unit_of_work(who.code) as uow:
+    with db.unit_of_work(who.credential) as uow:  # type: ignore[arg-type]
         data = export_person(uow, args.phone)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.out is None:

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, authorise
 from lobby.db import UnitOfWork
 from lobby.engine.common import ticket_by_number, ticket_view
 from lobby.errors import InvalidInput
@@ -31,6 +32,7 @@ def on_the_way(uow: UnitOfWork, number: str) -> TicketView:
         InvalidInput: The ticket is not waiting or called, or the customer said so
             already since its last call.
     """
+    authorise(uow, Op.ON_THE_WAY)
     ticket = ticket_by_number(uow, number)
     if ticket.state not in ON_THE_WAY_STATES:
         raise InvalidInput(f"ticket {ticket.number} is {ticket.state}: nobody is waiting for it")

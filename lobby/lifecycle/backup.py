@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from lobby.access import Op, SystemActor, authorise
 from lobby.db import Database
 from lobby.errors import DatabaseUnavailable, LobbyError
 from lobby.lifecycle import logical, pgtools
@@ -88,12 +89,14 @@ def make_backup(
         info = make_backup_file(db, directory, pg_bindir=pg_bindir, use_pg_dump=use_pg_dump)
     except BackupFailed as exc:
         try:
-            with db.unit_of_work(actor) as uow:
+            with db.unit_of_work(SystemActor(actor)) as uow:
+                authorise(uow, Op.RECORD_LIFECYCLE)
                 uow.record(BACKUP_FAILED, payload={"directory": str(directory), "error": str(exc)})
         except LobbyError as unrecorded:  # e.g. the database sits on the same full disk
             raise BackupFailed(f"{exc} (not journalled: {unrecorded})") from exc
         raise
-    with db.unit_of_work(actor) as uow:
+    with db.unit_of_work(SystemActor(actor)) as uow:
+        authorise(uow, Op.RECORD_LIFECYCLE)
         uow.record(BACKUP_MADE, payload={**info.to_json(), "file": info.path.name})
     return info
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lobby import engine
+from lobby.access import Credential
 from lobby.db import Database
 from lobby.lifecycle.backup import BackupFailed, BackupInfo, make_backup
 from lobby.lifecycle.erasure import Erased
@@ -47,7 +48,7 @@ class DayClosed:
 
 
 def close_business_day(
-    db: Database, settings: Settings, actor: str, day: date | None = None
+    db: Database, settings: Settings, actor: Credential, day: date | None = None
 ) -> DayClosed:
     """Close ``day`` (default today), purge what has expired, back up and rotate.
 
@@ -58,11 +59,12 @@ def close_business_day(
         closed = day or uow.today
         expired = engine.close_day(uow, day)
         erased = purge(uow, closed)
+        who = uow.actor
     result = DayClosed(closed, expired, erased)
     if not settings.backup_on_close:
         return result
     try:
-        result.backup = make_backup(db, settings.backup_dir, actor=actor,
+        result.backup = make_backup(db, settings.backup_dir, actor=who,
                                     pg_bindir=settings.pg_bindir)  # fmt: skip
     except BackupFailed as exc:
         result.backup_error = str(exc)

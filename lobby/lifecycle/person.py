@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from lobby.access import Op
 from lobby.db import UnitOfWork
 from lobby.lifecycle.erasure import Erased, erase
 from lobby.manager_auth import require_manager
@@ -93,7 +94,7 @@ def export_person(uow: UnitOfWork, raw_phone: str) -> dict[str, Any]:
         PermissionDenied: The actor is not a manager.
         InvalidInput: Not a phone number.
     """
-    require_manager(uow)
+    require_manager(uow, op=Op.PERSONAL_DATA)
     data = person_data(uow.session, normalize_phone(raw_phone))
     uow.record(EXPORTED, payload={key: len(data[key])
                                   for key in ("visits", "appointments", "complaints")})  # fmt: skip
@@ -107,7 +108,7 @@ def erase_person(uow: UnitOfWork, raw_phone: str) -> Erased:
         PermissionDenied: The actor is not a manager.
         InvalidInput: Not a phone number.
     """
-    require_manager(uow)
+    require_manager(uow, op=Op.PERSONAL_DATA)
     visits, appointments, complaints = _selects(normalize_phone(raw_phone))
     # the complaints are found through the visits' phones: erase them before the visits
     done_complaints = erase(uow.session, complaints=complaints)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, authorise
 from lobby.clock import zone
 from lobby.config import RetentionConfig
 from lobby.db import UnitOfWork
@@ -81,6 +82,7 @@ def purge(uow: UnitOfWork, last_closed: date | None = None) -> Erased:
         uow: The unit of work.
         last_closed: The last closed business day; defaults to yesterday.
     """
+    authorise(uow, Op.PURGE_PERSONAL_DATA)
     through = last_closed or uow.today - timedelta(days=1)
     done = purge_expired(uow.session, uow.branch, through)
     payload: dict[str, Any] = {"through": through.isoformat(), **done.to_json()}

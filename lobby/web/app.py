@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from lobby import engine
+from lobby.access import DeviceKey
 from lobby.clock import zone
 from lobby.complaints.public import complaint_status, verify_reference
 from lobby.config import RESOURCES
@@ -58,14 +59,15 @@ class WebOptions:
         requests_per_min: Requests per client and minute.
         misses_per_min: Refused lookups per client and minute.
         poll_interval_s: How often the SQLite feed looks for commits.
-        actor: Who the journal names for the customers' actions.
+        credential: The enrolled ``web`` device's key that the customers' actions are
+            journalled under; without one the pages are read-only.
     """
 
     near_turn: int = 3
     requests_per_min: int = 120
     misses_per_min: int = 10
     poll_interval_s: float = 0.02
-    actor: str = "web"
+    credential: DeviceKey | None = None
 
 
 def local_time(moment: datetime | None, tz: Any, fmt: str = "%H:%M") -> str:
@@ -352,7 +354,9 @@ class Pages:
         return RedirectResponse(f"/t/{code}", 303)
 
     def _write(self, operation: Action, number: str, fields: dict[str, str]) -> None:
-        with self.db.unit_of_work(self.options.actor) as uow:
+        if self.options.credential is None:
+            raise InvalidInput("lobby web has no enrolled device key: its pages are read-only")
+        with self.db.unit_of_work(self.options.credential) as uow:
             operation(uow, number, fields)
 
     @staticmethod

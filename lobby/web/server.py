@@ -9,8 +9,12 @@ import uvicorn
 
 from lobby.db import Database
 from lobby.errors import InvalidInput
+from lobby.keyfiles import device_key
 from lobby.settings import Settings
 from lobby.web.app import WebOptions, create_app
+
+#: The code under which the branch enrols its ``lobby web`` (role ``web``).
+WEB_DEVICE = "web"
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,14 @@ def listen_from(settings: Settings, host: str | None = None, port: int | None = 
 
 
 def options_from(settings: Settings) -> WebOptions:
-    """The pages' behaviour from the settings."""
+    """The pages' behaviour from the settings, with this machine's ``web`` device key.
+
+    The key is the one ``lobby`` keeps for the device enrolled as :data:`WEB_DEVICE`
+    (role ``web``); without it the pages are read-only.
+    """
+    key = device_key(WEB_DEVICE)
     return WebOptions(
+        credential=key,
         near_turn=settings.web_near_turn,
         requests_per_min=settings.web_requests_per_min,
         misses_per_min=settings.web_misses_per_min,

@@ -35,7 +35,7 @@ from lobby import engine
 from lobby.db import Database
 from lobby.estimate import estimate_wait, live_snapshot, predict
 from lobby.simulate import SCENARIOS, load_scenario, simulate
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 ROUNDS = 30
 WAITING = 100
@@ -59,7 +59,7 @@ def busy_branch(db: Database, clock: ManualClock) -> int:
     rng = random.Random(5)
 
     def issue() -> int:
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(actor("G01")) as uow:
             view = engine.issue_ticket(uow, rng.choice(SERVICES), category=rng.choice(CATEGORIES))
         return view.id
 
@@ -69,12 +69,12 @@ def busy_branch(db: Database, clock: ManualClock) -> int:
         clock.advance(minutes=3)
         for counter in range(1, 9):
             try:
-                with db.unit_of_work("T01") as uow:
+                with db.unit_of_work(actor("T01")) as uow:
                     engine.finish(uow, counter)
             except Exception:  # noqa: BLE001 - nobody at that counter yet
                 pass
             try:
-                with db.unit_of_work("T01") as uow:
+                with db.unit_of_work(actor("T01")) as uow:
                     engine.call_next(uow, counter)
             except Exception:  # noqa: BLE001 - nothing it serves is waiting
                 pass

@@ -23,7 +23,7 @@ import pytest
 from lobby import engine
 from lobby.db import Database
 from tests.bench.test_display_latency import percentiles
-from tests.helpers import ManualClock, environment_at
+from tests.helpers import ManualClock, actor, environment_at
 
 pytestmark = pytest.mark.slow
 CONNECTIONS = 500
@@ -95,9 +95,9 @@ async def measure(
 
 def call(db: Database, number: str, turn: int) -> int:
     if turn:
-        with db.unit_of_work("T-bench") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             engine.finish(uow, 1)
-    with db.unit_of_work("T-bench") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_ticket(uow, 1, number)
     return time.time_ns()
 
@@ -105,7 +105,7 @@ def call(db: Database, number: str, turn: int) -> int:
 def test_500_live_connections(
     benchmark: object, db: Database, db_url: str, clock: ManualClock
 ) -> None:
-    with db.unit_of_work("G-bench") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         engine.set_counter_status(uow, 1, "open")
         views = [engine.issue_ticket(uow, "cash") for _ in range(CONNECTIONS + 2 * ROUNDS + 1)]
     callees = [v.number for v in views[: 2 * ROUNDS]]

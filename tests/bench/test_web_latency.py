@@ -21,6 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from lobby import engine
 from lobby.db import Database
 from tests.bench.test_display_latency import measure_display, percentiles
+from tests.helpers import actor
 from tests.web.conftest import browser as browser  # noqa: F401 - the session's Chromium
 from tests.web.server import serve_in_thread
 
@@ -49,15 +50,16 @@ import sys, time
 from lobby import engine
 from lobby.db import Database
 from lobby.settings import Settings
+from tests.helpers import actor
 db = Database.open(sys.argv[1], clock=Settings().clock())
 for turn, line in enumerate(sys.stdin):
     number = line.strip()
     if not number:
         break
     if turn:
-        with db.unit_of_work("T-bench") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             engine.finish(uow, 1)
-    with db.unit_of_work("T-bench") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_ticket(uow, 1, number)
     print(time.time_ns(), flush=True)
 db.dispose()
@@ -89,7 +91,7 @@ db.dispose()
 
 
 def measure_page(db: Database, url: str, browser: Any) -> list[float]:
-    with db.unit_of_work("G-bench") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         engine.set_counter_status(uow, 1, "open")
         codes = {}
         for _ in range(CALLS):

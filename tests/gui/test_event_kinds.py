@@ -20,11 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lobby import admin, engine
-from lobby.complaints import follow_up, list_complaints
+from lobby.access import Op, authorise, end_session
+from lobby.complaints import follow_up, list_complaints, reveal_contact
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.engine.occupancy import sign_in_at_counter
 from lobby.engine.rating_pad import pad_started, pad_stopped
+from lobby.enrolment import enrol_device
 from lobby.errors import AuthenticationFailed
 from lobby.lifecycle.backup import BackupFailed, BackupInfo, make_backup
 from lobby.lifecycle.person import erase_person, export_person
@@ -36,9 +38,9 @@ from lobby.queries.counter_view import counter_overview
 from lobby.queries.floor import floor_view
 from lobby.queries.service_list import read_service_list
 from lobby.seeding import apply_config
-from lobby.staff import sign_in
+from lobby.staff import change_pin, sign_in
 from lobby.vocabulary import CONFIG_CHANGES, GROUPS, EventKind
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor, device, signed_in
 from ui.display import model as display
 from ui.greeter import controller as greeter
 from ui.manager import controller as manager
@@ -122,9 +124,10 @@ class Journal:
         return kinds
 
 
-def uow_step(journal: Journal, actor: str, what: str, operation: Callable[[Any], object]) -> None:
+def uow_step(journal: Journal, who: str, what: str, operation: Callable[[Any], object]) -> None:
     def run() -> None:
-        with journal.db.unit_of_work(actor) as uow:
+        credential = device(who) if who.startswith(("pad-", "rating-")) else actor(who)
+        with journal.db.unit_of_work(credential) as uow:
             operation(uow)
 
     journal.step(what, run)
@@ -160,7 +163,14 @@ def branch_day(journal: Journal, clock: ManualClock, tmp_path: Path) -> None:
         step("G01", "issue", lambda u: numbers.append(engine.issue_ticket(u, "cash").number))
     clock.advance(minutes=2)
     step("T01", "call next", lambda u: engine.call_next(u, 1))
-    step("web", "on my way (phone page)", lambda u: engine.on_the_way(u, numbers[0]))
+    web: list[Any] = []
+    step("M01", "enrol lobby web", lambda u: web.append(enrol_device(u, "WEB1", "web")))
+
+    def on_my_way() -> None:
+        with db.unit_of_work(web[0]) as uow:
+            engine.on_the_way(uow, numbers[0])
+
+    journal.step("on my way (phone page)", on_my_way)
     step("T01", "recall", lambda u: engine.recall(u, 1))
     step("T01", "start", lambda u: engine.start(u, 1))
     step(
@@ -214,10 +224,33 @@ def branch_day(journal: Journal, clock: ManualClock, tmp_path: Path) -> None:
     journal.step("unknown staff", lambda: failed_sign_in(db, "X99", "0000"))
     step("M01", "rename a service", rename_cash)
     step("M01", "change a counter's profile", counter_two_serves_accounts)
-    step("M01", "load the configuration", lambda u: apply_config(u, sample_config()))
+    step(
+        "M01",
+        "load the configuration",
+        lambda u: (authorise(u, Op.CONFIGURE), apply_config(u, sample_config())),
+    )
+    access_steps(journal, reference[0], numbers[0])
     clock.advance(minutes=1)
     step("M01", "close the day", lambda u: engine.close_day(u))
     lifecycle(journal, tmp_path)
+
+
+def access_steps(journal: Journal, reference: str, number: str) -> None:
+    """A reprint, a revealed contact, an enrolled device, a PIN change and a sign-out."""
+    db = journal.db
+    uow_step(journal, "G01", "reprint", lambda u: engine.record_reprint(u, number))
+    uow_step(journal, "M01", "reveal", lambda u: reveal_contact(u, reference, "call back"))
+    uow_step(journal, "M01", "enrol a device", lambda u: enrol_device(u, "KIOSK1", "kiosk"))
+    journal.step("change a PIN", lambda: change_pin(db, "T03", "3333", "4826", device="t"))
+    session = signed_in(db, "T03", "4826")
+
+    def sign_out() -> None:
+        with db.unit_of_work(session) as uow:
+            authorise(uow, Op.SIGN_OUT)
+            end_session(uow.session, session, uow.now)
+            uow.record(EventKind.SIGNED_OUT, payload={"staff": "T03"})
+
+    journal.step("sign out", sign_out)
 
 
 def lifecycle(journal: Journal, tmp_path: Path) -> None:
@@ -279,6 +312,7 @@ def test_every_kind_belongs_to_a_group() -> None:
 
 def test_an_unlisted_kind_fails_the_check(journal: Journal) -> None:
     def unlisted(uow: Any) -> None:
+        authorise(uow, Op.CONFIGURE)
         uow.record(EventKind.ISSUED)
         uow.pending[-1].kind = "ticket_lost"  # as if an operation wrote a new kind
 

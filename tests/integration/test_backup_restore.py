@@ -27,6 +27,7 @@ from lobby.lifecycle.files import parse_name, write_checksum
 from lobby.lifecycle.integrity import database_problems
 from lobby.lifecycle.restore import RestoreRefused, restore_backup
 from lobby.schema import HEAD, current_revision
+from tests.helpers import add_test_staff
 from tests.integration.test_concurrency import (
     STATE_AFTER,
     check_invariants,
@@ -46,6 +47,9 @@ Taken = tuple[BackupInfo, int, int]  # the backup, the live journal's last id be
 def _backups_during_load(url: str, directory: Path, use_pg_dump: bool) -> list[Taken]:
     """Run the load and take backups one after another until the processes are done."""
     made: list[Taken] = []
+    db = Database.open(url)
+    add_test_staff(db, [f"W{i:02d}" for i in range(PROCESSES)])
+    db.dispose()
     with WorkerPool(PROCESSES, timeout=240) as pool:
         pool.prepare(
             "queue_rounds",

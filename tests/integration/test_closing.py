@@ -14,7 +14,7 @@ from lobby.lifecycle.closing import close_business_day
 from lobby.lifecycle.files import list_backups
 from lobby.lifecycle.history import backup_status
 from lobby.settings import Settings
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 @pytest.mark.slow
@@ -25,9 +25,9 @@ def test_rotation_keeps_n_daily_and_m_monthly(
     clock.current = clock.current.replace(year=2026, month=1, day=25, hour=9)  # 17:00 Shanghai
     removed_total = 0
     while clock.current.date().isoformat() <= "2026-03-02":
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(actor("G01")) as uow:
             engine.issue_ticket(uow, "cash")
-        done = close_business_day(db, settings, "M01")
+        done = close_business_day(db, settings, actor("M01"))
         assert done.backup is not None
         assert done.expired == 1
         removed_total += len(done.removed)
@@ -48,13 +48,13 @@ def test_close_day_on_the_command_line_reports_a_failed_backup(
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
     monkeypatch.setenv("LOBBY_BACKUP_DIR", str(blocked))
-    code = main(["close-day", "--db", db_url, "--staff", "M01"])
+    code = main(["close-day", "--db", db_url, "--staff", "M01", "--pin", "9999"])
     out, err = capsys.readouterr()
     assert code == 4
     assert out.startswith("day closed: 0 tickets expired\n")
     assert err.startswith(f"lobby close-day: backup to {blocked} failed")
     assert len(err.splitlines()) == 1
     monkeypatch.setenv("LOBBY_BACKUP_DIR", str(tmp_path / "bk"))
-    assert main(["close-day", "--db", db_url, "--staff", "M01"]) == 0
+    assert main(["close-day", "--db", db_url, "--staff", "M01", "--pin", "9999"]) == 0
     out, _ = capsys.readouterr()
     assert f"backup {tmp_path / 'bk'}/lobby-" in out

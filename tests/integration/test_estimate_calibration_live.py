@@ -11,16 +11,16 @@ from lobby.estimate import estimate_wait, live_snapshot
 from lobby.estimate.calibration import ROUGH_BELOW, Calibration, Residual
 from lobby.models import Ticket
 from lobby.views import TicketView
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def issue(db: Database) -> TicketView:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, "cash")
 
 
 def only_counter_one_open(db: Database) -> None:
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         for number in range(2, 9):
             engine.set_counter_status(uow, number, "closed")
 
@@ -48,10 +48,10 @@ def test_ranges_learn_from_the_waits_that_followed(db: Database, clock: ManualCl
     for _ in range(ROUGH_BELOW + 5):
         issue(db)
         issue(db)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             engine.call_next(uow, 1)
         clock.advance(minutes=10)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             engine.finish(uow, 1)
     with db.read() as session:
         snapshot = live_snapshot(session, clock.now())

@@ -24,14 +24,14 @@ def run(capsys: pytest.CaptureFixture[str], url: str, *argv: str) -> tuple[int, 
 def test_backup_then_restore(
     capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path
 ) -> None:
-    assert run(capsys, db_url, "issue", "cash", "--staff", "G01")[0] == 0
+    assert run(capsys, db_url, "issue", "cash", "--staff", "G01", "--pin", "2468")[0] == 0
     code, out, err = run(capsys, db_url, "backup", "--to", str(tmp_path / "bk"), "--json")
     assert (code, err) == (0, "")
     backup = json.loads(out)
     assert Path(backup["path"]).exists()
     assert backup["size"] > 0
     assert Path(backup["path"] + ".sha256").read_text().split()[0] == backup["sha256"]
-    assert run(capsys, db_url, "issue", "cash", "--staff", "G01")[0] == 0
+    assert run(capsys, db_url, "issue", "cash", "--staff", "G01", "--pin", "2468")[0] == 0
 
     code, _, err = run(capsys, db_url, "restore", backup["path"], "--staff", "T01", "--pin", "1111")
     assert code == 2
@@ -56,7 +56,7 @@ def test_purge_and_person_are_manager_work(
     capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path
 ) -> None:
     issue = ["issue", "cash", "--phone", "13812345678", "--note", "needs a chair"]
-    assert run(capsys, db_url, *issue, "--staff", "G01")[0] == 0
+    assert run(capsys, db_url, *issue, "--staff", "G01", "--pin", "2468")[0] == 0
     for command in (["purge", "--dry-run"], ["person", "export", "--phone", "13812345678"]):
         code, out, err = run(capsys, db_url, *command, "--staff", "T01", "--pin", "1111")
         assert code == 2

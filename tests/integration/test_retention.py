@@ -20,27 +20,27 @@ from lobby.journal import events_after
 from lobby.lifecycle.person import erase_person, export_person
 from lobby.lifecycle.retention import PURGED, purge, purge_expired
 from lobby.models import Appointment, Complaint, ComplaintNote, Rating, Ticket, Visit
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor, device
 
 PHONE, OTHER = "13812345678", "13900002222"
 
 
 def _day_of_visits(db: Database, clock: ManualClock) -> dict[str, str]:
     """A served, noted, rated visit with a complaint; one left waiting; a booking."""
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         served = engine.issue_ticket(uow, "cash", phone=PHONE, note="needs a chair")
         engine.issue_ticket(uow, "account", phone=OTHER, note="brings a guarantor")
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.transfer(uow, 1, served.number, to_service="enquiry", note="wants a card too")
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.finish(uow, 1, served.number, outcome="follow_up", follow_up="card in 7 days")
-    with db.unit_of_work("pad-1") as uow:
+    with db.unit_of_work(device("pad-1")) as uow:
         engine.rate_visit(uow, served.number, 4, "quick and kind")
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         closed = engine.file_complaint(
             uow, category="waiting", description="waited long", contact=PHONE,
             ticket_number=served.number,
@@ -49,7 +49,7 @@ def _day_of_visits(db: Database, clock: ManualClock) -> dict[str, str]:
         booking = engine.book_appointment(
             uow, "loans", clock.now() + timedelta(days=1), customer="Wang Fang", phone=OTHER
         )
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         engine.update_complaint(uow, closed, status="resolved", resolution="apologised")
     return {"closed": closed, "open": still_open, "booking": booking}
 
@@ -86,7 +86,7 @@ def _anonymous(db: Database) -> list[object]:
 
 def _purge_on(db: Database, clock: ManualClock, days_later: int, start: object) -> int:
     clock.current = start + timedelta(days=days_later)  # type: ignore[operator]
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         dry = purge_expired(uow.session, uow.branch, uow.today - timedelta(days=1), dry_run=True)
         done = purge(uow)
     assert dry.to_json() | {"dry_run": False} == done.to_json()
@@ -96,7 +96,7 @@ def _purge_on(db: Database, clock: ManualClock, days_later: int, start: object) 
 def test_purge_erases_exactly_what_the_retention_says(db: Database, clock: ManualClock) -> None:
     start = clock.now()
     refs = _day_of_visits(db, clock)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         engine.close_day(uow)
     before, facts = _personal(db), _anonymous(db)
     with db.read() as session:
@@ -132,7 +132,7 @@ def test_purge_erases_exactly_what_the_retention_says(db: Database, clock: Manua
 
 def test_zero_days_erases_at_the_close_of_the_day(db: Database, clock: ManualClock) -> None:
     _day_of_visits(db, clock)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         engine.close_day(uow)
         done = purge_expired(uow.session, uow.branch, uow.today,
                              retention=RetentionConfig(visit_days=0, appointment_days=0,
@@ -144,11 +144,11 @@ def test_zero_days_erases_at_the_close_of_the_day(db: Database, clock: ManualClo
 
 def test_person_export_and_erase(db: Database, clock: ManualClock) -> None:
     refs = _day_of_visits(db, clock)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         add_complaint_note(uow, refs["closed"], "called back on 138 1234 5678")
-    with pytest.raises(PermissionDenied), db.unit_of_work("T01") as uow:
+    with pytest.raises(PermissionDenied), db.unit_of_work(actor("T01")) as uow:
         export_person(uow, PHONE)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         data = export_person(uow, "138 1234 5678")
     assert data["phone"] == "+8613812345678"
     assert [v["note"] for v in data["visits"]] == ["needs a chair"]
@@ -159,7 +159,7 @@ def test_person_export_and_erase(db: Database, clock: ManualClock) -> None:
     assert data["appointments"] == []
 
     other_before = _personal(db)["complaints"][1]
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         done = erase_person(uow, PHONE)
     assert (done.visits, done.tickets, done.ratings, done.complaints) == (1, 1, 1, 1)
     assert done.complaint_notes == 1
@@ -171,5 +171,5 @@ def test_person_export_and_erase(db: Database, clock: ManualClock) -> None:
         assert all(n.text == "" for n in session.scalars(select(ComplaintNote)))
         kinds = [e.kind for e in events_after(session, 0, limit=10_000)]
     assert kinds[-2:] == ["person_exported", "person_erased"]
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         assert export_person(uow, PHONE)["visits"] == []

@@ -26,7 +26,7 @@ from lobby.lifecycle.retention import purge
 from lobby.models_reports import ReportDay, ReportGroupDay
 from lobby.reports import build_report, roll_up_days
 from tests.bench import year_data
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 pytestmark = pytest.mark.slow
 
@@ -99,7 +99,7 @@ def test_a_purged_year_reports_the_same_figures(
             journal_before = events_after(session, 0, limit=100_000)
 
         started = time.perf_counter()
-        with db.unit_of_work("M01") as uow:
+        with db.unit_of_work(actor("M01")) as uow:
             erased = purge(uow)
         purge_s = time.perf_counter() - started
 

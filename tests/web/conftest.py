@@ -7,20 +7,42 @@ from typing import Any
 
 import pytest
 
+from lobby.access import DeviceKey
 from lobby.db import Database
 from lobby.web.app import WebOptions
 from tests.web.server import serve_in_thread
+
+WEB_KEY = DeviceKey("web", "test-device-web")
+
+
+def enrol_web(db: Database) -> DeviceKey:
+    """Enrol ``lobby web`` as a device (role web) in ``db``; its key."""
+    from lobby.access import token_hash
+    from lobby.models import Device
+
+    with db.transaction() as session:
+        session.add(
+            Device(
+                code=WEB_KEY.device,
+                role="web",
+                secret_hash=token_hash(WEB_KEY.secret),
+                enrolled_by="tests",
+                enrolled_at=db.clock.now(),
+            )
+        )
+    return WEB_KEY
 
 
 @pytest.fixture
 def web_options() -> WebOptions:
     """The pages' options; a test overrides this fixture to change them."""
-    return WebOptions()
+    return WebOptions(credential=WEB_KEY)
 
 
 @pytest.fixture
 def web(db: Database, web_options: WebOptions) -> Iterator[str]:
-    """``lobby web`` on the sample branch's database; the base URL."""
+    """``lobby web`` on the sample branch's database (enrolled as a device); the base URL."""
+    enrol_web(db)
     with serve_in_thread(db, web_options) as url:
         yield url
 

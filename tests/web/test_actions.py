@@ -11,11 +11,11 @@ from lobby import engine
 from lobby.db import Database
 from lobby.models import Event, Rating, Ticket
 from lobby.queries.counter_view import counter_overview
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def issue(db: Database) -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         return engine.issue_ticket(uow, "cash").code
 
 
@@ -26,7 +26,7 @@ def token(page: str) -> str:
 
 
 def open_counter(db: Database, counter: int = 1) -> None:
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.set_counter_status(uow, counter, "open")
 
 
@@ -35,7 +35,7 @@ def test_on_my_way_is_shown_to_the_teller_once_per_call(
 ) -> None:
     code = issue(db)
     open_counter(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
     url = f"{web}/t/{code}"
     page = httpx.get(f"{url}?lang=en").text
@@ -97,7 +97,7 @@ def test_rating_after_service_lands_on_the_visit_once(db: Database, web: str) ->
     open_counter(db)
     url = f"{web}/t/{code}"
     assert 'name="score"' not in httpx.get(url).text  # not before the service
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.start(uow, 1)
         engine.finish(uow, 1)
@@ -125,13 +125,13 @@ def test_a_missed_ticket_says_until_when_it_is_valid(
 ) -> None:
     code = issue(db)
     open_counter(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
     # 10:00 in Shanghai, 15 minutes of grace by default
     assert "still valid until 10:15" in httpx.get(f"{web}/t/{code}?lang=en").text
     clock.advance(minutes=16)
-    with db.unit_of_work("G01") as uow:  # any commit wakes the feed; the page reads afresh
+    with db.unit_of_work(actor("M01")) as uow:  # any commit wakes the feed; the page reads afresh
         engine.issue_ticket(uow, "cash")
     late = httpx.get(f"{web}/t/{code}?lang=en").text
     assert "still valid" not in late

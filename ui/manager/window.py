@@ -20,7 +20,14 @@ from PySide6.QtWidgets import (
 
 from lobby.audit import AuditPage, AuditQuery, event_kinds, search_journal
 from lobby.clock import zone
-from lobby.complaints import ComplaintQuery, ComplaintView, follow_up, list_complaints
+from lobby.complaints import (
+    ComplaintQuery,
+    ComplaintView,
+    follow_up,
+    list_complaints,
+    reveal_contact,
+)
+from lobby.journal import verify_chain
 from lobby.lifecycle.history import BackupStatus, read_backup_status
 from lobby.queries.floor import FloorView, floor_view
 from lobby.reports import Report, build_report
@@ -112,8 +119,10 @@ class ManagerWindow(QMainWindow):
         self.reports.requested.connect(self.load_report)
         self.complaints.query_changed.connect(self.load_complaints)
         self.complaints.follow_up.connect(self.follow_up)
+        self.complaints.reveal_requested.connect(self.reveal_contact)
         controller.complaints_stale.connect(self.complaints.request)
         self.audit.query_changed.connect(self.load_audit)
+        self.audit.verify_requested.connect(self.verify_chain)
         self.staffing.requested.connect(self.load_advice)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
@@ -133,6 +142,7 @@ class ManagerWindow(QMainWindow):
         self.complaints.request()
         self.config_link.load()
         self.load_audit(self.audit.query())
+        self.verify_chain()
 
     def show_notice(self, text: str, level: str) -> None:
         """Show a message; sign-in errors go to the sign-in page."""
@@ -217,6 +227,10 @@ class ManagerWindow(QMainWindow):
 
         self.controller.read(read, done)
 
+    def verify_chain(self) -> None:
+        """Walk the journal's hash chain off the GUI thread and show its state."""
+        self.controller.read(verify_chain, self.audit.show_chain, latest="chain")
+
     def load_advice(self, day: date, target_wait_min: float, level: float) -> None:
         """Advise counters per hour for ``day`` from the last weeks (simulation, off-thread)."""
         now = self.controller.now()
@@ -244,4 +258,11 @@ class ManagerWindow(QMainWindow):
             lambda uow: follow_up(uow, reference, **changes),  # type: ignore[arg-type]
             done,
             f"{reference} 已更新 updated",
+        )
+
+    def reveal_contact(self, reference: str, reason: str) -> None:
+        """Show a complaint's full contact; the core journals who asked and why."""
+        self.controller.change(
+            lambda uow: reveal_contact(uow, reference, reason),
+            lambda contact: self.complaints.show_contact(reference, contact),
         )
