@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput
 from lobby.models import Branch, Event
-from lobby.validation import check_text, column_length, install_row_checks, one_line
+from lobby.storage_faults import first_line, name_fault
+from lobby.validation import check_text, column_length, install_row_checks
 from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
@@ -46,7 +47,9 @@ def default_actor() -> str:
         return f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 10_000) -> Engine:
+def make_engine(
+    url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 10_000, create: bool = True
+) -> Engine:
     """Build a SQLAlchemy engine for ``url`` with Lobby's connection settings.
 
     Args:
@@ -54,9 +57,13 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
             are the supported ones.
         synchronous: SQLite ``synchronous`` pragma (``NORMAL`` or ``FULL``).
         busy_timeout_ms: How long a SQLite writer waits for the lock.
+        create: Create a missing SQLite file (and its directory); when False, a
+            missing file is refused, so that a read-only command never makes one.
 
     Raises:
         InvalidInput: The URL cannot be parsed or names an unsupported backend.
+        DatabaseUnavailable: The SQLite file is missing (``create=False``) or its
+            directory cannot be made.
     """
     try:
         parsed = make_url(url)
@@ -64,7 +71,7 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
         raise InvalidInput(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _prepare_sqlite_file(Path(parsed.database).expanduser(), create)
         engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
         _install_sqlite_pragmas(engine, synchronous, busy_timeout_ms)
         return engine
@@ -73,6 +80,20 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
     raise InvalidInput(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
     )
+
+
+def _prepare_sqlite_file(path: Path, create: bool) -> None:
+    if not create:
+        if not path.is_file():
+            raise DatabaseUnavailable(f"no Lobby database at {path}: run `lobby init` first")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise DatabaseUnavailable(
+            f"cannot create the database directory {path.parent}: {reason}"
+        ) from exc
 
 
 def _install_sqlite_pragmas(engine: Engine, synchronous: str, busy_timeout_ms: int) -> None:
@@ -171,7 +192,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session (rolled back at the end; never takes SQLite's write lock)."""
-        with translate_errors(), self._read_sessions() as session:
+        with translate_errors(self.engine.url), self._read_sessions() as session:
             try:
                 yield session
             finally:
@@ -197,7 +218,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A bare write transaction; prefer :meth:`unit_of_work`, which also journals."""
-        with translate_errors(), self._sessions() as session, session.begin():
+        with translate_errors(self.engine.url), self._sessions() as session, session.begin():
             yield session
 
     def write_journal(self, uow: UnitOfWork) -> None:
@@ -238,20 +259,23 @@ def select_advisory_lock() -> Any:
 
 
 @contextmanager
-def translate_errors() -> Iterator[None]:
-    """Turn driver failures (unreachable server, locked file, missing schema) into known errors."""
+def translate_errors(url: URL | None = None) -> Iterator[None]:
+    """Turn driver failures into known errors naming the file or server of ``url``.
+
+    Damaged file, full disk, unreachable server, locked file: see
+    :mod:`lobby.storage_faults`.
+    """
     try:
         yield
-    except OperationalError as exc:
-        raise DatabaseUnavailable(f"database error: {_first_line(exc.orig)}") from exc
-    except DataError as exc:  # a value the column cannot hold, should the edge have let it by
-        raise InvalidInput(f"a value does not fit the database: {_first_line(exc.orig)}") from exc
     except DBAPIError as exc:
+        named = name_fault(exc, url)
+        if named is not None:
+            raise named from exc
+        if isinstance(exc, OperationalError):
+            raise DatabaseUnavailable(f"database error: {first_line(exc.orig)}") from exc
+        if isinstance(exc, DataError):  # a value the column cannot hold, had the edge let it by
+            message = f"a value does not fit the database: {first_line(exc.orig)}"
+            raise InvalidInput(message) from exc
         if exc.connection_invalidated:
-            raise DatabaseUnavailable(f"database connection lost: {_first_line(exc.orig)}") from exc
+            raise DatabaseUnavailable(f"database connection lost: {first_line(exc.orig)}") from exc
         raise
-
-
-def _first_line(exc: BaseException | None) -> str:
-    text = str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
-    return one_line(text, 200)

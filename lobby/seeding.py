@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lobby.config import BranchConfig, HoursConfig, NoticeConfig
-from lobby.db import Database, UnitOfWork, default_actor
+from lobby.db import Database, UnitOfWork, default_actor, translate_errors
 from lobby.errors import ConfigError
 from lobby.models import (
     Branch,
@@ -56,7 +56,8 @@ def initialise(db: Database, config: BranchConfig, actor: str | None = None) -> 
     """
     from lobby.migrate import upgrade  # Alembic loads only when a schema may change
 
-    upgrade(db.engine)
+    with translate_errors(db.engine.url):
+        upgrade(db.engine)
     with db.transaction() as session:
         branch = ensure_branch(session, config)
         uow = UnitOfWork(session, db.clock.now(), actor or default_actor(), branch)

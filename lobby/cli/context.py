@@ -42,6 +42,7 @@ class CliContext:
                 self.db_url,
                 clock=self.settings.clock(),
                 synchronous=self.settings.sqlite_synchronous,
+                create=not must_exist,
             )
             if must_exist:
                 require_current_schema(self._db)
