@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,12 +22,13 @@ from typing import Any, TypeAlias
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from lobby.busy import BusyPolicy
 from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput
 from lobby.models import Branch, Event
-from lobby.storage_faults import first_line, name_fault
+from lobby.storage_faults import first_line, is_busy, name_fault
 from lobby.validation import check_text, column_length, install_row_checks
 from lobby.vocabulary import EventKind
 
@@ -48,7 +50,7 @@ def default_actor() -> str:
 
 
 def make_engine(
-    url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 10_000, create: bool = True
+    url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 2_000, create: bool = True
 ) -> Engine:
     """Build a SQLAlchemy engine for ``url`` with Lobby's connection settings.
 
@@ -56,7 +58,8 @@ def make_engine(
         url: Any SQLAlchemy URL; ``sqlite:///PATH`` and ``postgresql+psycopg://...``
             are the supported ones.
         synchronous: SQLite ``synchronous`` pragma (``NORMAL`` or ``FULL``).
-        busy_timeout_ms: How long a SQLite writer waits for the lock.
+        busy_timeout_ms: How long SQLite itself waits for the lock on each attempt
+            (the unit of work retries until its deadline, see :mod:`lobby.busy`).
         create: Create a missing SQLite file (and its directory); when False, a
             missing file is refused, so that a read-only command never makes one.
 
@@ -161,9 +164,12 @@ class UnitOfWork:
 class Database:
     """The shared store of one branch: an engine, a clock and the units of work on them."""
 
-    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock | None = None, busy: BusyPolicy | None = None
+    ) -> None:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
+        self.busy = busy or BusyPolicy()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         install_row_checks(self._sessions)
         self._read_sessions = sessionmaker(
@@ -171,9 +177,23 @@ class Database:
         )
 
     @classmethod
-    def open(cls, url: str, clock: Clock | None = None, **engine_options: Any) -> Database:
-        """Open the database at ``url`` (see :func:`make_engine`)."""
-        return cls(make_engine(url, **engine_options), clock)
+    def open(
+        cls,
+        url: str,
+        clock: Clock | None = None,
+        *,
+        busy_deadline_s: float = 30.0,
+        **engine_options: Any,
+    ) -> Database:
+        """Open the database at ``url`` (see :func:`make_engine`).
+
+        Args:
+            url: The database URL.
+            clock: Where the time of each action comes from.
+            busy_deadline_s: How long a writer retries a busy SQLite database.
+            **engine_options: Passed to :func:`make_engine`.
+        """
+        return cls(make_engine(url, **engine_options), clock, BusyPolicy(busy_deadline_s))
 
     @property
     def is_postgresql(self) -> bool:
@@ -217,9 +237,30 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A bare write transaction; prefer :meth:`unit_of_work`, which also journals."""
-        with translate_errors(self.engine.url), self._sessions() as session, session.begin():
-            yield session
+        """A bare write transaction; prefer :meth:`unit_of_work`, which also journals.
+
+        On SQLite the write lock is taken first (``BEGIN IMMEDIATE``); while another
+        writer holds it, the transaction is begun again after a jittered pause (see
+        :mod:`lobby.busy`), so the work inside always starts from the beginning.
+        """
+        with translate_errors(self.engine.url):
+            session, transaction = self._begin_writing()
+            with session, transaction:
+                yield session
+
+    def _begin_writing(self) -> tuple[Session, SessionTransaction]:
+        pauses = self.busy.pauses() if self.is_sqlite else None
+        while True:
+            session = self._sessions()
+            transaction = session.begin()
+            try:
+                session.connection()  # SQLite: BEGIN IMMEDIATE, the write lock or busy
+                return session, transaction
+            except OperationalError as exc:
+                session.close()
+                if pauses is None or not is_busy(exc):
+                    raise
+                time.sleep(next(pauses))
 
     def write_journal(self, uow: UnitOfWork) -> None:
         """Append the unit of work's pending events; call last, just before commit."""

@@ -43,6 +43,7 @@ class CliContext:
                 clock=self.settings.clock(),
                 synchronous=self.settings.sqlite_synchronous,
                 create=not must_exist,
+                busy_deadline_s=self.settings.busy_deadline_s,
             )
             if must_exist:
                 require_current_schema(self._db)
