@@ -18,7 +18,7 @@ from typing import Protocol
 from sqlalchemy.engine import make_url
 
 from lobby.db import NOTIFY_CHANNEL, Database
-from lobby.errors import DatabaseUnavailable
+from lobby.errors import DatabaseUnavailable, first_line
 from lobby.journal import events_after, last_event_id
 from lobby.views import EventView
 
@@ -89,7 +89,7 @@ class PostgresChangeDetector:
             self._conn = psycopg.connect(dsn, autocommit=True)
             self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
         except psycopg.Error as exc:
-            raise DatabaseUnavailable(f"cannot listen for changes: {_first_line(exc)}") from exc
+            raise DatabaseUnavailable(f"cannot listen for changes: {first_line(exc)}") from exc
 
     def wait(self, timeout: float) -> bool:
         """Block until a notification arrives or ``timeout`` passes.
@@ -104,16 +104,12 @@ class PostgresChangeDetector:
             for _ in self._conn.notifies(timeout=timeout, stop_after=1):
                 seen = True
         except psycopg.Error as exc:
-            raise DatabaseUnavailable(f"lost the change listener: {_first_line(exc)}") from exc
+            raise DatabaseUnavailable(f"lost the change listener: {first_line(exc)}") from exc
         return seen
 
     def close(self) -> None:
         """Close the listening connection."""
         self._conn.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or ["unknown error"])[0]
 
 
 def change_detector(db: Database, interval: float = 0.02) -> ChangeDetector:

@@ -38,6 +38,10 @@ class EventKind(StrEnum):
     COUNTER_BREAK = "counter_break"
     COUNTER_CLOSED = "counter_closed"
     DAY_CLOSED = "day_closed"
+    # who works at a counter
+    COUNTER_SIGNED_IN = "counter_signed_in"
+    COUNTER_SIGNED_OUT = "counter_signed_out"
+    COUNTER_TAKEN_OVER = "counter_taken_over"
     # the customer's rating pad at a counter
     RATING_PAD_ONLINE = "rating_pad_online"
     RATING_PAD_OFFLINE = "rating_pad_offline"
@@ -49,6 +53,12 @@ class EventKind(StrEnum):
     SIGNED_IN = "signed_in"
     SIGN_IN_FAILED = "sign_in_failed"
     STAFF_LOCKED = "staff_locked"
+    SIGNED_OUT = "signed_out"
+    PIN_CHANGED = "pin_changed"
+    # access: enrolled devices, unmasked contacts, reprints
+    DEVICE_ENROLLED = "device_enrolled"
+    CONTACT_REVEALED = "contact_revealed"
+    REPRINTED = "reprinted"
     # complaints
     COMPLAINT_FILED = "complaint_filed"
     COMPLAINT_UPDATED = "complaint_updated"
@@ -56,6 +66,10 @@ class EventKind(StrEnum):
     BACKUP_MADE = "backup_made"
     BACKUP_FAILED = "backup_failed"
     RESTORED = "restored"
+    # personal data: erased when its retention ends, or for one person on request
+    PERSONAL_DATA_PURGED = "personal_data_purged"
+    PERSON_EXPORTED = "person_exported"
+    PERSON_ERASED = "person_erased"
 
 
 class CounterStatus(StrEnum):
@@ -91,23 +105,34 @@ QUEUE_CHANGES = frozenset({K.ISSUED, K.DAY_CLOSED}) | TICKET_MOVES
 #: A counter opened, went on a break or closed (which changes who can serve a queue).
 COUNTER_CHANGES = frozenset({K.COUNTER_OPEN, K.COUNTER_BREAK, K.COUNTER_CLOSED})
 
+#: A teller took a counter, left it (or was signed out when idle), or a manager handed it on.
+OCCUPANCY_CHANGES = frozenset({K.COUNTER_SIGNED_IN, K.COUNTER_SIGNED_OUT, K.COUNTER_TAKEN_OVER})
+
 #: A counter's rating pad started or stopped (the console leaves ratings to it, or not).
 DEVICE_CHANGES = frozenset({K.RATING_PAD_ONLINE, K.RATING_PAD_OFFLINE})
 
 #: The branch's configuration changed (services, counters, profiles, notices, policy).
 CONFIG_CHANGES = frozenset({K.CONFIG_LOADED, K.CONFIG_CHANGED, K.PROFILE_CHANGED})
 
+#: Personal data was erased: visits' details and complaints' texts read differently.
+ERASURES = frozenset({K.PERSONAL_DATA_PURGED, K.PERSON_ERASED})
+
 #: What a visit holds changed (the details a teller sees, the rating).
-VISIT_CHANGES = frozenset({K.DETAILS_CONFIRMED, K.VISIT_RATED})
+VISIT_CHANGES = frozenset({K.DETAILS_CONFIRMED, K.VISIT_RATED}) | ERASURES
 
 #: Somebody signed in, failed to, or was locked out.
-STAFF_CHANGES = frozenset({K.SIGNED_IN, K.SIGN_IN_FAILED, K.STAFF_LOCKED})
+STAFF_CHANGES = frozenset({
+    K.SIGNED_IN, K.SIGN_IN_FAILED, K.STAFF_LOCKED, K.SIGNED_OUT, K.PIN_CHANGED,
+})  # fmt: skip
 
 #: A complaint was filed or followed up.
-COMPLAINT_CHANGES = frozenset({K.COMPLAINT_FILED, K.COMPLAINT_UPDATED})
+COMPLAINT_CHANGES = frozenset({K.COMPLAINT_FILED, K.COMPLAINT_UPDATED}) | ERASURES
 
 #: Journalled for reports and audits; no screen shows them live.
-RECORD_ONLY = frozenset({K.APPOINTMENT_BOOKED, K.DIVERTED})
+RECORD_ONLY = frozenset({
+    K.APPOINTMENT_BOOKED, K.DIVERTED, K.PERSON_EXPORTED, K.DEVICE_ENROLLED,
+    K.CONTACT_REVEALED, K.REPRINTED,
+})  # fmt: skip
 
 #: Backups and restores (a restore runs with the apps closed: they start afresh).
 LIFECYCLE = frozenset({K.BACKUP_MADE, K.BACKUP_FAILED, K.RESTORED})
@@ -120,6 +145,7 @@ GROUPS: dict[str, frozenset[EventKind]] = {
     "queue": QUEUE_CHANGES,
     "counter": COUNTER_CHANGES,
     "device": DEVICE_CHANGES,
+    "occupancy": OCCUPANCY_CHANGES,
     "config": CONFIG_CHANGES,
     "visit": VISIT_CHANGES,
     "staff": STAFF_CHANGES,

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from lobby.access import Op, authorise
 from lobby.clock import business_day
 from lobby.db import UnitOfWork
 from lobby.engine.common import counter_by_number, open_ticket
@@ -33,6 +34,7 @@ def close_day(uow: UnitOfWork, day: date | None = None) -> int:
     Returns:
         How many tickets expired.
     """
+    authorise(uow, Op.CLOSE_DAY)
     last = day or uow.today
     leftovers = uow.session.scalars(
         select(Ticket)
@@ -68,19 +70,31 @@ def close_day(uow: UnitOfWork, day: date | None = None) -> int:
     return len(leftovers)
 
 
-def set_counter_status(uow: UnitOfWork, counter_number: int, status: str) -> None:
-    """Open a counter, send it on a break, or close it.
+#: Why a teller takes a break (shown on the manager's live floor with its timer).
+BREAK_REASONS = ("lunch", "training", "meeting", "other")
+
+
+def set_counter_status(
+    uow: UnitOfWork, counter_number: int, status: str, *, reason: str | None = None
+) -> None:
+    """Open a counter, send it on a break (with a reason), or close it.
 
     Raises:
-        InvalidInput: Unknown status.
+        InvalidInput: Unknown status or break reason.
         CounterBusy: Closing or pausing a counter that still has an open ticket.
     """
+    authorise(uow, Op.COUNTER_STATUS)
     if status not in COUNTER_STATUSES:
         raise InvalidInput(f"unknown counter status {status!r}; choose open, break or closed")
+    if reason is not None and (status != "break" or reason not in BREAK_REASONS):
+        raise InvalidInput(
+            f"a break reason is one of {', '.join(BREAK_REASONS)} and goes with a break"
+        )
     counter = counter_by_number(uow, counter_number, lock=True)
     if status != "open" and (held := open_ticket(uow, counter)) is not None:
         raise CounterBusy(f"counter {counter.number} still has ticket {held.number} open")
     counter.status = status
-    uow.record(
-        CounterStatus(status).kind, counter_id=counter.id, payload={"counter": counter.number}
-    )
+    payload: dict[str, object] = {"counter": counter.number}
+    if status == "break":
+        payload["reason"] = reason or "other"
+    uow.record(CounterStatus(status).kind, counter_id=counter.id, payload=payload)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES, ticket_view
 from lobby.engine.missed import MissedTicket, grace_time, missed_tickets
+from lobby.engine.occupancy import CounterBreak, Holder, TellerDay, breaks, holder_of, teller_day
 from lobby.engine.rating_pad import pad_present
 from lobby.engine.visits import visit_view
 from lobby.errors import NotFound
@@ -19,6 +20,7 @@ from lobby.models import Branch, Counter, Service, Staff, Ticket, WorkProfileEnt
 from lobby.queries.board import service_queues
 from lobby.states import TicketState
 from lobby.views import ServiceQueue, TicketView, VisitView
+from lobby.vocabulary import CounterStatus
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class CounterOverview:
     number: int
     name_zh: str
     name_en: str
-    status: str
+    status: CounterStatus
     current: TicketView | None
     visit: VisitView | None
     parked: tuple[TicketView, ...]
@@ -50,6 +52,10 @@ class CounterOverview:
     issuer: str = ""
     timezone: str = "UTC"
     rating_pad: bool = False
+    holder: Holder | None = None
+    teller_day: TellerDay | None = None
+    on_break: CounterBreak | None = None
+    idle_sign_out_min: float = 20.0
     grace_min: int = 15
 
 
@@ -66,6 +72,7 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
     branch = session.get_one(Branch, 1)
     timezone = branch.timezone
     grace = grace_time(branch.policy)
+    holder = holder_of(session, counter.id)
     today = business_day(now, timezone)
     current = session.scalar(
         select(Ticket).where(Ticket.counter_id == counter.id, Ticket.state.in_(OPEN_STATES))
@@ -94,7 +101,7 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         number=counter.number,
         name_zh=counter.name_zh,
         name_en=counter.name_en,
-        status=counter.status,
+        status=CounterStatus(counter.status),
         current=ticket_view(current) if current else None,
         visit=visit_view(session, current.visit) if current else None,
         parked=tuple(ticket_view(t) for t in parked),
@@ -110,6 +117,10 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         issuer=issuer_text(session, current.visit.created_by) if current else "",
         timezone=timezone,
         rating_pad=pad_present(session, counter.id),
+        holder=holder,
+        teller_day=teller_day(session, holder.code, today) if holder else None,
+        on_break=breaks(session).get(counter.id) if counter.status == "break" else None,
+        idle_sign_out_min=float((branch.policy or {}).get("idle_sign_out_min", 20.0)),
     )
 
 

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES
+from lobby.engine.occupancy import breaks, holders
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
 from lobby.queries.queues import QueueOutlook, service_outlook
+from lobby.states import TicketState
 from lobby.views import JsonView
-from lobby.vocabulary import EventKind
+from lobby.vocabulary import CounterStatus, EventKind
 
 
 @dataclass(frozen=True)
@@ -33,25 +35,30 @@ class FloorCounter(JsonView):
         phase: ``called`` or ``serving`` while a ticket is open, else ``None``.
         since: When the open ticket was called (or service started).
         served_today: Tickets finished at this counter today.
+        break_reason: On a break: lunch, training, meeting or other.
+        break_since: On a break: since when (the live floor runs its timer).
     """
 
     number: int
     name_zh: str
     name_en: str
-    status: str
+    status: CounterStatus
     staff: str | None
     ticket: str | None
     service_zh: str | None
     service_en: str | None
-    phase: str | None
+    phase: TicketState | None
     since: datetime | None
     served_today: int
+    break_reason: str | None = None
+    break_since: datetime | None = None
 
     def seconds_so_far(self, now: datetime) -> float | None:
-        """Seconds the open ticket has been called or served at ``now``."""
-        if self.since is None:
+        """Seconds the open ticket has been called or served (or the break has run) at ``now``."""
+        since = self.since or self.break_since
+        if since is None:
             return None
-        return max(0.0, (now - self.since).total_seconds())
+        return max(0.0, (now - since).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -90,24 +97,32 @@ def floor_view(session: Session, now: datetime) -> FloorView:
         )
     }
     staff = _signed_in_staff(session, today, timezone)
+    held = holders(session)
+    paused = breaks(session)
     counters = []
     for counter in session.scalars(select(Counter).where(Counter.active).order_by(Counter.number)):
         ticket = open_tickets.get(counter.id)
         service: Service | None = ticket.service if ticket else None
+        holder = held.get(counter.id)
+        pause = paused.get(counter.id) if counter.status == "break" else None
         counters.append(
             FloorCounter(
                 number=counter.number,
                 name_zh=counter.name_zh,
                 name_en=counter.name_en,
-                status=counter.status,
-                staff=(ticket.staff if ticket and ticket.staff else None)
+                status=CounterStatus(counter.status),
+                staff=holder.code
+                if holder
+                else (ticket.staff if ticket and ticket.staff else None)
                 or staff.get(counter.number),
                 ticket=ticket.number if ticket else None,
                 service_zh=service.name_zh if service else None,
                 service_en=service.name_en if service else None,
-                phase=ticket.state if ticket else None,
+                phase=TicketState(ticket.state) if ticket else None,
                 since=(ticket.started_at or ticket.called_at) if ticket else None,
                 served_today=int(served.get(counter.id, 0)),
+                break_reason=pause.reason if pause else None,
+                break_since=pause.since if pause else None,
             )
         )
     return FloorView(

@@ -8,11 +8,11 @@ from lobby import engine
 from lobby.db import Database
 from lobby.models import Event, Rating, Ticket
 from tests.gui.conftest import Console
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def issue(db: Database, service: str = "cash", **options: object) -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service, **options).number  # type: ignore[arg-type]
 
 
@@ -75,9 +75,13 @@ def test_transfer_note_reaches_the_receiving_console(open_console, db: Database)
     first.press("call")
     first.press("transfer")
     dialog = first.window.dialog
+    assert dialog.service.currentIndex() == -1  # no default service
+    assert not dialog.counter.isEnabled()
+    dialog.accept()  # no target: refused
+    assert "choose where to transfer" in dialog.error.text()
+    dialog.service.setCurrentIndex(dialog.service.findData("account"))
     dialog.accept()  # no note: refused
     assert "needs a note" in dialog.error.text()
-    dialog.service.setCurrentIndex(dialog.service.findData("account"))
     dialog.note.setPlainText("wants a second card")
     dialog.accept()
     first.settle()
@@ -92,6 +96,13 @@ def test_transfer_note_reaches_the_receiving_console(open_console, db: Database)
         for i in range(receiving.window.console.history.count())
     ]
     assert any("wants a second card" in line for line in history)
+    note = receiving.window.console.current.transfer_note
+    assert note.isVisible()
+    assert "转办说明 Transfer note" in note.text()
+    assert "wants a second card" in note.text()
+    assert "from counter 1" in note.text()
+    assert "迎宾备注 Greeter's note" in receiving.window.console.current.greeter_note.text()
+    assert "in the branch" in receiving.window.console.current.waits.text()
     assert any("1号窗口" in line and "transferred" in line for line in history)
 
 
@@ -114,7 +125,7 @@ def test_two_consoles_race_for_the_last_ticket(open_console, db: Database) -> No
 
 def test_call_by_scan_and_forged_code_refused(open_console, db: Database) -> None:  # type: ignore[no-untyped-def]
     issue(db)
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         wanted = engine.issue_ticket(uow, "cash")
     console = open_console(1)
     scan = console.window.console.scan
@@ -158,3 +169,28 @@ def test_park_and_resume_from_the_list(open_console, db: Database) -> None:  # t
     console.window.console.resume_button.click()
     console.settle()
     assert console.number == parked
+
+
+def test_the_receiving_console_shows_the_visit_wait_beside_the_queue_wait(  # type: ignore[no-untyped-def]
+    open_console, db: Database, clock: ManualClock
+) -> None:
+    number = issue(db, note="brings a passport")
+    clock.advance(minutes=20)
+    first = open_console(1)
+    first.press("call")
+    clock.advance(minutes=5)
+    first.controller.transfer("account", None, "wants a second card")
+    first.settle()
+    clock.advance(minutes=3)
+    receiving = open_console(4, "T03", "3333")
+    receiving.press("call")
+    assert receiving.number == number
+    current = receiving.window.console.current
+    assert "本队列已等 3 分钟 in this queue" in current.waits.text()
+    assert "到行已 28 分钟 in the branch" in current.waits.text()
+    assert "wants a second card" in current.transfer_note.text()
+    assert "brings a passport" in current.greeter_note.text()
+    assert "迎宾 Greeter 大堂经理一 Greeter 1 (G01)" in current.triage.text()
+    chain = [current.history.item(i).text() for i in range(current.history.count())]
+    assert len(chain) == 2
+    assert current.history.horizontalScrollBarPolicy().name == "ScrollBarAlwaysOff"

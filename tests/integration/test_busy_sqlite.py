@@ -1,31 +1,18 @@
-"""A busy SQLite database waits its turn: the unit of work is begun again, up to a deadline.
-
-The last test is the greeter's case from the field: 16 processes issuing and
-calling on one SQLite file while CPU hogs (started here, bounded, and stopped)
-load the machine. No ticket may be refused for a busy database.
-"""
+"""A busy SQLite database waits its turn: the unit of work is begun again, up to a deadline."""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
-from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lobby import engine
-from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.errors import DatabaseUnavailable
+from tests.helpers import actor
 
 PROCESSES = 16
 CYCLES = 1  # issue, call, finish at each process's counter
@@ -68,7 +55,7 @@ def test_a_writer_waits_for_the_lock_and_then_does_the_whole_unit_of_work(
     result: list[str] = []
 
     def issue() -> None:
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(actor("G01")) as uow:
             result.append(engine.issue_ticket(uow, "cash").number)
 
     worker = threading.Thread(target=issue)
@@ -86,7 +73,7 @@ def test_past_the_deadline_a_busy_database_is_exit_4_with_one_line(sqlite_url: s
     held = HeldLock(sqlite_url)
     try:
         with pytest.raises(DatabaseUnavailable, match="stayed busy") as busy:
-            db.unit_of_work("G01").__enter__()
+            db.unit_of_work(actor("G01")).__enter__()
     finally:
         held.release()
         db.dispose()
@@ -99,89 +86,3 @@ def sqlite3_count(table: str) -> Any:
     from sqlalchemy import text
 
     return text(f"SELECT count(*) FROM {table}")
-
-
-# --- 16 processes on a loaded machine ---------------------------------------------------
-
-
-@pytest.fixture
-def cpu_hogs() -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Busy loops, one per core, each ending by itself after HOG_LIFETIME_S."""
-    loop = (
-        f"import time\nend = time.monotonic() + {HOG_LIFETIME_S}\n"
-        "while time.monotonic() < end: pass\n"
-    )
-    hogs = [
-        subprocess.Popen([sys.executable, "-c", loop], stdin=subprocess.DEVNULL)
-        for _ in range(os.cpu_count() or 1)
-    ]
-    try:
-        yield hogs
-    finally:
-        for hog in hogs:
-            hog.send_signal(signal.SIGKILL)
-            hog.wait(timeout=30)
-
-
-def lobby_command() -> list[str]:
-    script = Path(sys.executable).with_name("lobby")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "lobby"]
-
-
-def run_cli(args: list[str]) -> dict[str, Any]:
-    done = subprocess.run(
-        [*lobby_command(), *args], capture_output=True, text=True, timeout=300, check=False
-    )
-    return {"args": args, "rc": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
-
-
-def terminal(
-    index: int, url: str, counter: int, service: str, start: threading.Barrier
-) -> list[Any]:
-    common = ["--db", url, "--json", "--staff", f"W{index:02d}"]
-    start.wait(300)
-    steps = []
-    for _ in range(CYCLES):
-        steps.append(run_cli(["issue", service, *common]))
-        steps.append(run_cli(["call", "--counter", str(counter), *common]))
-        steps.append(run_cli(["finish", "--counter", str(counter), *common]))
-    return steps
-
-
-def test_sixteen_processes_under_cpu_load_never_refuse_a_ticket(
-    sqlite_url: str, cpu_hogs: list[subprocess.Popen[bytes]]
-) -> None:
-    config = load_branch_config(SAMPLE_BRANCH)
-    first = {p.code: p.tiers[0][0] for p in config.profiles}
-    services = {c.number: first[c.profile] for c in config.counters}
-    counters = [i % 8 + 1 for i in range(PROCESSES)]
-    start = threading.Barrier(PROCESSES)
-    with ThreadPoolExecutor(PROCESSES) as pool:
-        futures = [
-            pool.submit(terminal, i, sqlite_url, c, services[c], start)
-            for i, c in enumerate(counters)
-        ]
-        steps = [step for f in futures for step in f.result()]
-    assert all(hog.poll() is None for hog in cpu_hogs), "the load ended before the work"
-
-    outcomes: Counter[str] = Counter()
-    problems = []
-    for step in steps:
-        command = step["args"][0]
-        if step["rc"] == 0:
-            outcomes[f"{command} ok"] += 1
-        elif step["rc"] in (2, 3) and command in ("call", "finish"):
-            outcomes[f"{command} exit {step['rc']}"] += 1  # a neighbour took it, or none left
-        else:
-            problems.append(f"{step['args']}: exit {step['rc']}: {step['stderr']!r}")
-        if "Traceback" in step["stderr"] or "locked" in step["stderr"]:
-            problems.append(f"{step['args']}: {step['stderr']!r}")
-    print(dict(outcomes))
-    assert problems == []
-    assert outcomes["issue ok"] == PROCESSES * CYCLES
-    issued = [json.loads(s["stdout"])["number"] for s in steps if s["args"][0] == "issue"]
-    assert len(set(issued)) == len(issued)
-    called = [
-        json.loads(s["stdout"])["id"] for s in steps if s["args"][0] == "call" and s["rc"] == 0
-    ]
-    assert len(set(called)) == len(called)  # no ticket called twice

@@ -24,6 +24,7 @@ from lobby import engine
 from lobby.cli.main import main
 from lobby.db import Database
 from lobby.errors import DatabaseUnavailable
+from tests.helpers import actor, as_staff
 from tests.pgserver import PostgresServer
 
 
@@ -49,7 +50,9 @@ def sqlite_copy(sqlite_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("offset", [0, 100, 4096, "middle"])
-@pytest.mark.parametrize("command", [["board"], ["issue", "cash", "--staff", "G01"], ["init"]])
+@pytest.mark.parametrize(
+    "command", [["board"], ["issue", "cash", "--staff", "G01", "--pin", "2468"], ["init"]]
+)
 def test_a_damaged_sqlite_file_says_so_and_asks_for_a_backup(
     capsys: pytest.CaptureFixture[str], sqlite_copy: Path, offset: int | str, command: list[str]
 ) -> None:
@@ -69,7 +72,7 @@ def test_a_damaged_sqlite_file_says_so_and_asks_for_a_backup(
 
 def test_an_unreachable_server_names_host_and_reason(capsys: pytest.CaptureFixture[str]) -> None:
     refused = "postgresql+psycopg://lobby@127.0.0.1:1/lobby"
-    for command in (["init"], ["board"], ["issue", "cash"]):
+    for command in (["init"], ["board"], ["issue", "cash", *as_staff("G01")]):
         one_line_exit_4(
             capsys,
             [*command, "--db", refused],
@@ -102,8 +105,8 @@ def test_a_database_directory_that_cannot_be_made(
         ["events"],
         ["report"],
         ["audit", "--staff", "M01", "--pin", "9999"],
-        ["issue", "cash"],
-        ["show", "A001"],
+        ["issue", "cash", *as_staff("G01")],
+        ["call", "--counter", "1", *as_staff("T01")],
     ],
 )
 def test_a_read_or_write_on_a_missing_database_creates_nothing(
@@ -131,7 +134,7 @@ def test_a_full_disk_is_named(sqlite_copy: Path) -> None:
 
     def fill() -> None:
         for _ in range(2000):
-            with db.unit_of_work("G01") as uow:
+            with db.unit_of_work(actor("G01")) as uow:
                 engine.issue_ticket(uow, "cash", note="x" * 500)
 
     with pytest.raises(DatabaseUnavailable, match="disk full: the database cannot grow") as full:
@@ -179,7 +182,7 @@ def test_events_follow_reconnects_after_a_postgresql_restart(
     pg_server: PostgresServer, db_url: str, db: Database
 ) -> None:
     with subprocess.Popen(
-        [*lobby_executable(), "events", "--follow", "--json", "--db", db_url],
+        [*lobby_executable(), "events", "--follow", "--json", "--db", db_url, *as_staff("M01")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -189,13 +192,13 @@ def test_events_follow_reconnects_after_a_postgresql_restart(
             assert follower.stdout is not None
             assert follower.stderr is not None
             out, err = lines_of(follower.stdout), lines_of(follower.stderr)
-            with db.unit_of_work("G01") as uow:
+            with db.unit_of_work(actor("G01")) as uow:
                 first = engine.issue_ticket(uow, "cash")
             line_with(out, f'"ticket": "{first.number}"')
             db.dispose()
             pg_server.restart()
             assert "lost the change listener" in line_with(err, "reconnecting")
-            with db.unit_of_work("G01") as uow:
+            with db.unit_of_work(actor("G01")) as uow:
                 second = engine.issue_ticket(uow, "cash")
             line_with(err, "reconnected")
             line_with(out, f'"ticket": "{second.number}"')

@@ -16,6 +16,7 @@ from lobby.vocabulary import (
     COMPLAINT_CHANGES,
     CONFIG_CHANGES,
     COUNTER_CHANGES,
+    OCCUPANCY_CHANGES,
     QUEUE_CHANGES,
     STAFF_CHANGES,
 )
@@ -24,7 +25,7 @@ from ui.common.tasks import TaskRunner
 T = TypeVar("T")
 
 #: Journal kinds after which the live floor is read again (queue, counter, staff moves).
-FLOOR_KINDS = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | STAFF_CHANGES
+FLOOR_KINDS = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | STAFF_CHANGES | OCCUPANCY_CHANGES
 #: Journal kinds after which the complaints page is read again.
 COMPLAINT_KINDS = COMPLAINT_CHANGES
 #: Journal kinds after which the configuration page is read again.
@@ -130,9 +131,13 @@ class ManagerController(QObject):
         message: str = "",
     ) -> None:
         """Run ``operation`` in one unit of work as the signed-in manager."""
+        credential = self.staff.credential if self.staff else None
+        if credential is None:
+            self.notice.emit("请先登录 / sign in first", "warn")
+            return
 
         def work() -> T:
-            with self.db.unit_of_work(self.actor) as uow:
+            with self.db.unit_of_work(credential) as uow:
                 return operation(uow)
 
         def finished(result: Any) -> None:

@@ -8,8 +8,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from lobby.queries.floor import FloorView
+from lobby.queries.floor import FloorCounter, FloorView
 from lobby.queries.queues import QueueOutlook
+from ui.common.breaks import BREAK_WORDS
 from ui.manager.widgets import ALERT, GOOD, WARN, DataTable, KpiCard, clock_text
 
 STATUS_TEXT = {
@@ -34,6 +35,14 @@ def alert_reason(queue: QueueOutlook) -> str:
         f"{name}: 预计 {queue.predicted_wait_min:.0f} 分钟 / predicted "
         f"{queue.predicted_wait_min:.0f} min > {queue.target_wait_min}"
     )
+
+
+def _status_text(counter: FloorCounter) -> str:
+    """Open, closed, or on a break with its reason."""
+    text = STATUS_TEXT.get(counter.status, counter.status)
+    if counter.break_reason:
+        text += f" · {BREAK_WORDS.get(counter.break_reason, counter.break_reason)}"
+    return text
 
 
 class LivePage(QWidget):
@@ -137,7 +146,7 @@ class LivePage(QWidget):
         for c in floor.counters:
             rows.append([
                 c.name_zh,
-                STATUS_TEXT.get(c.status, c.status),
+                _status_text(c),
                 c.staff or "",
                 c.ticket or "",
                 f"{c.service_zh} {c.service_en}" if c.ticket else "",

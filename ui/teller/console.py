@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from lobby.engine.missed import UNDO_WINDOW
 from lobby.queries.counter_view import CounterOverview
+from ui.common.breaks import BREAK_WORDS
 from ui.teller.current import CurrentCustomer
 from ui.teller.rating_panel import RatingPanel
 from ui.teller.side import SidePanel
@@ -36,6 +37,9 @@ ACTIONS = [
 ]
 
 
+STATUS_WORDS = {"open": "开放 open", "break": "暂停 on break", "closed": "关闭 closed"}
+
+
 class ConsolePage(QWidget):
     """The console once signed in.
 
@@ -45,6 +49,7 @@ class ConsolePage(QWidget):
         resume(str): A parked ticket's resume was asked for.
         recall_missed(str): A missed ticket's call-back was asked for.
         undo_no_show(str): The teller took back the no-show just marked.
+        sign_out(): The teller leaves the counter.
     """
 
     action = Signal(str)
@@ -52,13 +57,19 @@ class ConsolePage(QWidget):
     resume = Signal(str)
     recall_missed = Signal(str)
     undo_no_show = Signal(str)
+    sign_out = Signal()
 
     def __init__(self, now: Callable[[], datetime]) -> None:
         super().__init__()
         self._now = now
+        self._staff_name = ""
         self.view: CounterOverview | None = None
         self.header = QLabel()
         self.header.setObjectName("header")
+        self.header.setWordWrap(True)
+        self.sign_out_button = QPushButton(self.tr("签退 Sign out"))
+        self.sign_out_button.setObjectName("signOut")
+        self.sign_out_button.clicked.connect(self.sign_out)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -111,8 +122,11 @@ class ConsolePage(QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self.current, 5)
         middle.addWidget(self.side, 3)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.sign_out_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
+        layout.addLayout(top)
         layout.addLayout(middle, 1)
         layout.addLayout(bar)
         layout.addWidget(self.undo_bar)
@@ -122,9 +136,8 @@ class ConsolePage(QWidget):
     def show_overview(self, view: CounterOverview, staff_name: str, now: datetime) -> None:
         """Show a fresh overview and enable the actions that apply."""
         self.view = view
-        status = {"open": "开放 open", "break": "暂停 on break", "closed": "关闭 closed"}
-        state = status.get(view.status, view.status)
-        self.header.setText(f"{view.name_zh} {view.name_en}   ·   {staff_name}   ·   {state}")
+        self._staff_name = staff_name
+        self.header.setText(self._header_text(view, now))
         self.current.show_view(view, now)
         self.side.show_view(view, now)
         if view.current is not None:
@@ -173,8 +186,31 @@ class ConsolePage(QWidget):
         self._undo_number = ""
 
     def tick(self) -> None:
-        """Once a second: count the missed tickets' grace down."""
-        self.side.tick(self._now())
+        """Once a second: count the missed tickets' grace down, run the break's timer."""
+        now = self._now()
+        self.side.tick(now)
+        if self.view is not None and self.view.on_break is not None:
+            self.header.setText(self._header_text(self.view, now))
+
+    def _header_text(self, view: CounterOverview, now: datetime) -> str:
+        """Counter · who is signed in · status (break reason and timer) · the teller's day."""
+        holder = view.holder
+        who = f"{holder.name} ({holder.code})" if holder else self._staff_name
+        state = STATUS_WORDS.get(view.status, view.status)
+        if view.on_break is not None:
+            seconds = max(0, int((now - view.on_break.since).total_seconds()))
+            reason = BREAK_WORDS.get(view.on_break.reason, view.on_break.reason)
+            state += f" · {reason} {seconds // 60:02d}:{seconds % 60:02d}"
+        parts = [f"{view.name_zh} {view.name_en}", who, state]
+        day = view.teller_day
+        if day is not None:
+            mean = f"{day.mean_service_min:.1f}" if day.mean_service_min is not None else "-"
+            parts.append(
+                self.tr("今日办结 {0} · 平均 {1} 分钟 served {0}, avg {1} min").format(
+                    day.served, mean
+                )
+            )
+        return "  ·  ".join(parts)
 
     def show_notice(self, text: str, level: str) -> None:
         """Show a one-line message."""

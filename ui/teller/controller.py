@@ -10,22 +10,32 @@ from PySide6.QtCore import QObject, Signal
 
 from lobby import engine
 from lobby.db import Database, UnitOfWork
+from lobby.engine.occupancy import sign_in_at_counter
 from lobby.engine.rating_pad import console_rating_actor
-from lobby.errors import LobbyError, NothingToCall
+from lobby.errors import CounterOccupied, LobbyError, NothingToCall
+from lobby.keyfiles import device_key
 from lobby.queries.counter_view import CounterOverview, counter_overview
-from lobby.staff import StaffView, sign_in
+from lobby.staff import StaffView
 from lobby.views import EventView
 from lobby.vocabulary import (
     CONFIG_CHANGES,
     COUNTER_CHANGES,
     DEVICE_CHANGES,
+    OCCUPANCY_CHANGES,
     QUEUE_CHANGES,
     VISIT_CHANGES,
 )
 from ui.common.tasks import TaskRunner
 
 #: Journal kinds that change what a console shows.
-SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | VISIT_CHANGES | DEVICE_CHANGES
+SUBSCRIBED = (
+    QUEUE_CHANGES
+    | COUNTER_CHANGES
+    | CONFIG_CHANGES
+    | VISIT_CHANGES
+    | DEVICE_CHANGES
+    | OCCUPANCY_CHANGES
+)
 
 
 class TellerController(QObject):
@@ -39,6 +49,8 @@ class TellerController(QObject):
         missed(str): This console marked a ticket no-show (its undo is offered).
         busy_changed(bool): True while an action the teller started runs. Refreshes
             after journal events never mark the console busy.
+        signed_out(): The teller left the counter (or another took it over).
+        occupied(str): Sign-in refused: another teller holds the counter (who).
     """
 
     overview_changed = Signal(object)
@@ -47,6 +59,8 @@ class TellerController(QObject):
     finished_ticket = Signal(str)
     missed = Signal(str)
     busy_changed = Signal(bool)
+    signed_out = Signal()
+    occupied = Signal(str)
 
     def __init__(self, db: Database, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -63,23 +77,60 @@ class TellerController(QObject):
 
     # sign-in and refresh
 
-    def sign_in(self, code: str, pin: str, counter: int) -> None:
-        """Check the PIN (slow on purpose, so off the GUI thread) and open the counter."""
+    def sign_in(
+        self,
+        code: str,
+        pin: str,
+        counter: int,
+        manager: str | None = None,
+        manager_pin: str | None = None,
+    ) -> None:
+        """Check the PIN (slow on purpose, so off the GUI thread) and take the counter.
+
+        With a manager's id and PIN, an occupied counter is taken over (journalled).
+        """
 
         def work() -> tuple[StaffView, CounterOverview]:
-            staff = sign_in(self._db, code, pin, "teller", device=f"counter-{counter}")
+            staff = sign_in_at_counter(
+                self._db, code, pin, counter, manager=manager, manager_pin=manager_pin
+            )
             with self._db.read() as session:
                 return staff, counter_overview(session, counter, self._db.clock.now())
 
         def done(result: tuple[StaffView, CounterOverview]) -> None:
             self.staff, overview = result
             self.counter = counter
+            self.signed_in.emit(self.staff)  # the header names the teller from the first frame
             self._show(overview)
-            self.signed_in.emit(self.staff)
             if overview.current is not None:
                 self.notice.emit(f"已恢复 {overview.current.number} / restored open ticket", "info")
 
         self._run_action(work, done)
+
+    def sign_out(self, why: str = "sign_out") -> None:
+        """Leave the counter (``why`` is ``idle`` when the console timed out)."""
+        if self.counter is None or self.staff is None or self.staff.credential is None:
+            return
+        counter, actor = self.counter, self.staff.credential
+
+        def work() -> str | None:
+            with self._db.unit_of_work(actor) as uow:
+                return engine.sign_out(uow, counter, why=why)
+
+        def done(parked: str | None) -> None:
+            self._leave()
+            text = "已签退 / signed out"
+            if why == "idle":
+                text = "长时间无操作，已自动签退 / signed out after being idle"
+            if parked:
+                text += f" · {parked} 已挂起 parked"
+            self.notice.emit(text, "warn" if why == "idle" else "info")
+
+        self._run_action(work, done)
+
+    def _leave(self) -> None:
+        self.counter, self.staff, self.overview = None, None, None
+        self.signed_out.emit()
 
     @property
     def busy(self) -> bool:
@@ -196,7 +247,15 @@ class TellerController(QObject):
         """
         if self.counter is None:
             return
-        actor = console_rating_actor(self.counter)
+        panel = console_rating_actor(self.counter)
+        actor = device_key(panel)
+        if actor is None:
+            self.notice.emit(
+                f"评价面板未登记 / this console's rating panel is not enrolled "
+                f"(`lobby device-enrol {panel} --role rating_pad`)",
+                "error",
+            )
+            return
 
         def work() -> None:
             with self._db.unit_of_work(actor) as uow:
@@ -206,10 +265,11 @@ class TellerController(QObject):
             work, lambda _: self.notice.emit("感谢评价 / thank you for rating", "info"), self._error
         )
 
-    def set_status(self, status: str) -> None:
-        """Open the counter, pause it or close it."""
+    def set_status(self, status: str, reason: str | None = None) -> None:
+        """Open the counter, pause it (with a reason) or close it."""
         self._act(
-            lambda uow, n: engine.set_counter_status(uow, n, status), "窗口状态 status: " + status
+            lambda uow, n: engine.set_counter_status(uow, n, status, reason=reason),
+            "窗口状态 status: " + status + (f" ({reason})" if reason else ""),
         )
 
     # plumbing
@@ -220,10 +280,10 @@ class TellerController(QObject):
         message: str,
         then: Callable[[Any], None] | None = None,
     ) -> None:
-        if self.counter is None or self.staff is None:
+        if self.counter is None or self.staff is None or self.staff.credential is None:
             self.notice.emit("请先登录 / sign in first", "warn")
             return
-        counter, actor = self.counter, self.staff.code
+        counter, actor = self.counter, self.staff.credential
 
         def work() -> tuple[Any, CounterOverview]:
             with self._db.unit_of_work(actor) as uow:
@@ -263,10 +323,24 @@ class TellerController(QObject):
         self._runner.run(work, on_done, on_error)
 
     def _show(self, overview: CounterOverview) -> None:
+        if self.staff is None or overview.number != self.counter:
+            return  # a read finished after sign-out
+        holder = overview.holder
+        if holder is None or holder.code != self.staff.code:
+            # signed out elsewhere, or a manager handed the counter to another teller
+            who = f" → {holder.name} ({holder.code})" if holder else ""
+            self._leave()
+            self.notice.emit(
+                f"本窗口已由他人接管或签退 / you are no longer signed in here{who}", "warn"
+            )
+            return
         self.overview = overview
         self.overview_changed.emit(overview)
 
     def _error(self, exc: LobbyError) -> None:
+        if isinstance(exc, CounterOccupied):
+            self.occupied.emit(str(exc))
+            return
         level = "warn" if isinstance(exc, NothingToCall) else "error"
         text = "没有等候的客户 / " + str(exc) if isinstance(exc, NothingToCall) else str(exc)
         self.notice.emit(text, level)

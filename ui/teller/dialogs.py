@@ -1,4 +1,4 @@
-"""The teller's dialogs: finish, transfer, confirm details."""
+"""The teller's dialogs: finish, transfer, confirm details, break."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from lobby.queries.counter_view import ServiceChoice
 from lobby.views import VisitView
+from ui.common.breaks import BREAK_WORDS
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -82,10 +83,16 @@ class TransferDialog(QDialog):
         self.service = QComboBox()
         for s in services:
             self.service.addItem(f"{s.name_zh} {s.name_en}", s.code)
+        self.service.setPlaceholderText(self.tr("请选择业务 Choose a service"))
+        self.service.setCurrentIndex(-1)  # no default: the teller chooses where the customer goes
         self.counter = QComboBox()
         for number in counters:
             if number != own_counter:
                 self.counter.addItem(self.tr("{0}号窗口 Counter {0}").format(number), number)
+        self.counter.setCurrentIndex(-1)
+        self.counter.setPlaceholderText(self.tr("请选择窗口 Choose a counter"))
+        self.to_service.toggled.connect(self._target_kind)
+        self._target_kind(True)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText(self.tr("给接办柜员的说明 Note for the next teller"))
         self.error = QLabel()
@@ -99,6 +106,11 @@ class TransferDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self, self.tr("转办 Transfer")))
 
+    def _target_kind(self, to_service: bool) -> None:
+        """Only the chosen kind of target takes input (the other looks disabled)."""
+        self.service.setEnabled(to_service)
+        self.counter.setEnabled(not to_service)
+
     def target(self) -> tuple[str | None, int | None]:
         """(service code, None) or (None, counter number)."""
         if self.to_service.isChecked():
@@ -106,7 +118,11 @@ class TransferDialog(QDialog):
         return None, int(self.counter.currentData())
 
     def accept(self) -> None:
-        """Refuse a transfer without a note."""
+        """Refuse a transfer without a chosen target or without a note."""
+        combo = self.service if self.to_service.isChecked() else self.counter
+        if combo.currentIndex() < 0:
+            self.error.setText(self.tr("请选择转往的业务或窗口 / choose where to transfer"))
+            return
         if not self.note.toPlainText().strip():
             self.error.setText(self.tr("转办必须填写说明 / a transfer needs a note"))
             return
@@ -140,3 +156,26 @@ class ConfirmDialog(QDialog):
     def documents(self) -> list[str]:
         """Keys of the ticked documents."""
         return [key for key, box in self.checks.items() if box.isChecked()]
+
+
+class BreakDialog(QDialog):
+    """Why the counter pauses: lunch, training, meeting or other (shown on the live floor)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("break")
+        self.setWindowTitle(self.tr("暂停服务 Take a break"))
+        self.choices: dict[str, QRadioButton] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("暂停原因 Reason for the break")))
+        for key, label in BREAK_WORDS.items():
+            choice = QRadioButton(label)
+            self.choices[key] = choice
+            layout.addWidget(choice)
+        self.choices["lunch"].setChecked(True)
+        layout.addWidget(_buttons(self, self.tr("暂停 Pause")))
+
+    @property
+    def reason(self) -> str:
+        """The chosen reason's key."""
+        return next(key for key, choice in self.choices.items() if choice.isChecked())

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget, QWidget
 
-from lobby.db import Database
-from lobby.queries.branch import counter_choices
 from lobby.queries.counter_view import CounterOverview
 from lobby.staff import StaffView
 from ui.common.tasks import TaskRunner
-from ui.feed import LiveFeed
 from ui.teller.console import ConsolePage
 from ui.teller.controller import TellerController
-from ui.teller.dialogs import ConfirmDialog, FinishDialog, TransferDialog
+from ui.teller.dialogs import BreakDialog, ConfirmDialog, FinishDialog, TransferDialog
 from ui.teller.sign_in import SignInPage
 
 
@@ -43,6 +41,17 @@ class TellerWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.sign_in.submitted.connect(controller.sign_in)
+        self.sign_in.take_over.connect(controller.sign_in)
+        controller.signed_out.connect(self._signed_out)
+        controller.occupied.connect(self.sign_in.show_occupied)
+        self.console.sign_out.connect(controller.sign_out)
+        # untouched for the branch's idle time: sign out, parking the open ticket
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(lambda: controller.sign_out("idle"))
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
         controller.signed_in.connect(self._signed_in)
         controller.overview_changed.connect(self._overview)
         controller.notice.connect(self._notice)
@@ -58,14 +67,43 @@ class TellerWindow(QMainWindow):
 
     def _signed_in(self, staff: StaffView) -> None:
         self._staff_name = f"{staff.name} ({staff.code})"
+        self.sign_in.reset()
         self.pages.setCurrentWidget(self.console)
+
+    def _signed_out(self) -> None:
+        self.idle_timer.stop()
+        self.console.withdraw_undo()
+        self.console.rating.withdraw()
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.sign_in.reset()
+        self.pages.setCurrentWidget(self.sign_in)
 
     def _overview(self, view: CounterOverview) -> None:
         self.console.show_overview(view, self._staff_name, self.controller.now())
+        minutes = view.idle_sign_out_min
+        if self.idle_timer.interval() != int(minutes * 60_000) or not self.idle_timer.isActive():
+            self.idle_timer.setInterval(int(minutes * 60_000))
+            self.idle_timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """A key or a click in this window restarts the idle countdown."""
+        if (
+            event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress)
+            and self.idle_timer.isActive()
+            and isinstance(watched, QWidget)
+            and (watched is self or self.isAncestorOf(watched))
+        ):
+            self.idle_timer.start()
+        return False
 
     def _notice(self, text: str, level: str) -> None:
-        if self.pages.currentWidget() is self.sign_in and level == "error":
-            self.sign_in.show_error(text)
+        if self.pages.currentWidget() is self.sign_in and level in ("error", "warn"):
+            self.sign_in.error.setText(text)
+            if level == "error" and self.sign_in.takeover.isVisible():
+                self.sign_in.manager_pin.clear()  # the teller's own PIN was right
+            elif level == "error":
+                self.sign_in.show_error(text)
         else:
             self.console.show_notice(text, level)
 
@@ -93,8 +131,11 @@ class TellerWindow(QMainWindow):
                 confirm,
                 lambda: c.confirm(confirm.note.text(), confirm.phone.text(), confirm.documents()),
             )
+        elif key == "pause" and view and view.status == "open":
+            pause = BreakDialog(self)
+            self._open(pause, lambda: c.set_status("break", pause.reason))
         elif key == "pause" and view:
-            c.set_status("break" if view.status == "open" else "open")
+            c.set_status("open")
         else:
             simple = {
                 "call": c.call_next,
@@ -117,22 +158,3 @@ class TellerWindow(QMainWindow):
         dialog.accepted.connect(on_accept)
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         dialog.open()
-
-
-def bootstrap(
-    db: Database, counter: int | None = None, parent: QWidget | None = None
-) -> tuple[TellerWindow, LiveFeed, TaskRunner]:
-    """Build a teller console on ``db``: runner, controller, feed and window.
-
-    Returns:
-        The window, its live feed (started) and its task runner.
-    """
-    with db.read() as session:
-        counters = counter_choices(session)
-    runner = TaskRunner()
-    controller = TellerController(db, runner)
-    window = TellerWindow(controller, runner, counters, counter)
-    feed = LiveFeed(db, after_id=None)
-    feed.events.connect(controller.on_events)
-    feed.start()
-    return window, feed, runner
