@@ -11,22 +11,27 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from lobby.access import Credential, Op, Principal, authenticate
+from lobby.busy import BusyPolicy
 from lobby.clock import Clock, SystemClock, business_day
-from lobby.errors import DatabaseUnavailable, InvalidInput
+from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied, first_line
+from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event
-from lobby.validation import check_text, column_length, install_row_checks, one_line
+from lobby.storage_faults import is_busy, name_fault
+from lobby.validation import install_row_checks, one_line
 from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
@@ -46,17 +51,24 @@ def default_actor() -> str:
         return f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 10_000) -> Engine:
+def make_engine(
+    url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 2_000, create: bool = True
+) -> Engine:
     """Build a SQLAlchemy engine for ``url`` with Lobby's connection settings.
 
     Args:
         url: Any SQLAlchemy URL; ``sqlite:///PATH`` and ``postgresql+psycopg://...``
             are the supported ones.
         synchronous: SQLite ``synchronous`` pragma (``NORMAL`` or ``FULL``).
-        busy_timeout_ms: How long a SQLite writer waits for the lock.
+        busy_timeout_ms: How long SQLite itself waits for the lock on each attempt
+            (the unit of work retries until its deadline, see :mod:`lobby.busy`).
+        create: Create a missing SQLite file (and its directory); when False, a
+            missing file is refused, so that a read-only command never makes one.
 
     Raises:
         InvalidInput: The URL cannot be parsed or names an unsupported backend.
+        DatabaseUnavailable: The SQLite file is missing (``create=False``) or its
+            directory cannot be made.
     """
     try:
         parsed = make_url(url)
@@ -64,8 +76,12 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
         raise InvalidInput(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _prepare_sqlite_file(Path(parsed.database).expanduser(), create)
         engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
+        if parsed.database and parsed.database != ":memory:":
+            path = Path(parsed.database).expanduser()
+            # created at the first connection, as SQLite would, but for the owner only
+            event.listen(engine, "do_connect", lambda *_: create_private_file(path))
         _install_sqlite_pragmas(engine, synchronous, busy_timeout_ms)
         return engine
     if parsed.get_backend_name() == "postgresql":
@@ -73,6 +89,55 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
     raise InvalidInput(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
     )
+
+
+def _prepare_sqlite_file(path: Path, create: bool) -> None:
+    if not create:
+        if not path.is_file():
+            raise DatabaseUnavailable(f"no Lobby database at {path}: run `lobby init` first")
+        return
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise DatabaseUnavailable(
+            f"cannot create the database directory {path.parent}: {reason}"
+        ) from exc
+
+
+def create_private_file(path: Path) -> None:
+    """Create a new database file (and its directory) for its owner only (0600, 0700).
+
+    The file holds phone numbers and PIN hashes; SQLite gives its WAL and shared-memory
+    files the mode of the database file. An existing file is left as it is (see
+    :func:`exposed_file_warning`).
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        with suppress(FileExistsError):  # another process created it first
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def exposed_file_warning(url: str) -> str | None:
+    """A warning when the SQLite file at ``url`` can be read by other users, else ``None``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database).expanduser()
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return None
+    if mode & 0o007:
+        return (
+            f"warning: {path} can be read by every user (mode {mode:04o}); it holds phone "
+            f"numbers and PIN hashes: chmod 600 {path}"
+        )
+    return None
 
 
 def _install_sqlite_pragmas(engine: Engine, synchronous: str, busy_timeout_ms: int) -> None:
@@ -110,15 +175,22 @@ class UnitOfWork:
     Attributes:
         session: The ORM session of this transaction.
         now: The moment the action happened (one value for the whole action).
-        actor: Who did it: a staff id, a device id or the operating-system user.
+        principal: Who acts, as authenticated in this transaction (see :mod:`lobby.access`).
+        actor: The journal's name for them: a staff id, a device id or the system's origin.
+        authorised: The operations :func:`lobby.access.authorise` allowed in this unit of
+            work; the journal writes nothing for one that authorised none.
     """
 
-    def __init__(self, session: Session, now: datetime, actor: str, branch: Branch) -> None:
+    def __init__(
+        self, session: Session, now: datetime, principal: Principal, branch: Branch
+    ) -> None:
         self.session = session
         self.now = now
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.code
         self.branch = branch
         self.pending: list[PendingEvent] = []
+        self.authorised: set[Op] = set()
 
     @property
     def today(self) -> Any:
@@ -140,9 +212,12 @@ class UnitOfWork:
 class Database:
     """The shared store of one branch: an engine, a clock and the units of work on them."""
 
-    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock | None = None, busy: BusyPolicy | None = None
+    ) -> None:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
+        self.busy = busy or BusyPolicy()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         install_row_checks(self._sessions)
         self._read_sessions = sessionmaker(
@@ -150,9 +225,23 @@ class Database:
         )
 
     @classmethod
-    def open(cls, url: str, clock: Clock | None = None, **engine_options: Any) -> Database:
-        """Open the database at ``url`` (see :func:`make_engine`)."""
-        return cls(make_engine(url, **engine_options), clock)
+    def open(
+        cls,
+        url: str,
+        clock: Clock | None = None,
+        *,
+        busy_deadline_s: float = 30.0,
+        **engine_options: Any,
+    ) -> Database:
+        """Open the database at ``url`` (see :func:`make_engine`).
+
+        Args:
+            url: The database URL.
+            clock: Where the time of each action comes from.
+            busy_deadline_s: How long a writer retries a busy SQLite database.
+            **engine_options: Passed to :func:`make_engine`.
+        """
+        return cls(make_engine(url, **engine_options), clock, BusyPolicy(busy_deadline_s))
 
     @property
     def is_postgresql(self) -> bool:
@@ -171,53 +260,95 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session (rolled back at the end; never takes SQLite's write lock)."""
-        with translate_errors(), self._read_sessions() as session:
+        with translate_errors(self.engine.url), self._read_sessions() as session:
             try:
                 yield session
             finally:
                 session.rollback()
 
     @contextmanager
-    def unit_of_work(self, actor: str | None = None) -> Iterator[UnitOfWork]:
+    def unit_of_work(self, credential: Credential) -> Iterator[UnitOfWork]:
         """Run one action in one transaction; commit on success, roll back on any error.
 
         Args:
-            actor: Who acts; defaults to the operating-system user.
+            credential: Who acts: a staff session, a checked PIN, an enrolled device's
+                key, or the system; checked here, in the same transaction.
+
+        Raises:
+            AuthenticationFailed: The credential does not hold (expired session, disabled
+                member, withdrawn device); nothing is written.
         """
-        actor = actor or default_actor()
-        check_text("the actor (staff id)", actor, column_length(Event.actor) or 64, multiline=False)
         with self.transaction() as session:
             branch = session.get(Branch, 1)
             if branch is None:
                 raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
-            uow = UnitOfWork(session, self.clock.now(), actor, branch)
+            now = self.clock.now()
+            uow = UnitOfWork(session, now, authenticate(session, credential, now), branch)
             yield uow
             self.write_journal(uow)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A bare write transaction; prefer :meth:`unit_of_work`, which also journals."""
-        with translate_errors(), self._sessions() as session, session.begin():
-            yield session
+        """A bare write transaction; prefer :meth:`unit_of_work`, which also journals.
+
+        On SQLite the write lock is taken first (``BEGIN IMMEDIATE``); while another
+        writer holds it, the transaction is begun again after a jittered pause (see
+        :mod:`lobby.busy`), so the work inside always starts from the beginning.
+        """
+        with translate_errors(self.engine.url):
+            session, transaction = self._begin_writing()
+            with session, transaction:
+                yield session
+
+    def _begin_writing(self) -> tuple[Session, SessionTransaction]:
+        pauses = self.busy.pauses() if self.is_sqlite else None
+        while True:
+            session = self._sessions()
+            transaction = session.begin()
+            try:
+                session.connection()  # SQLite: BEGIN IMMEDIATE, the write lock or busy
+                return session, transaction
+            except OperationalError as exc:
+                session.close()
+                if pauses is None or not is_busy(exc):
+                    raise
+                time.sleep(next(pauses))
 
     def write_journal(self, uow: UnitOfWork) -> None:
-        """Append the unit of work's pending events; call last, just before commit."""
+        """Append the unit of work's pending events; call last, just before commit.
+
+        Raises:
+            PermissionDenied: The unit of work changed something without authorising any
+                operation (a write path that skipped :func:`lobby.access.authorise`).
+        """
         if not uow.pending:
             return
+        if not uow.authorised:
+            raise PermissionDenied(
+                f"{uow.actor} changed the branch without an operation allowed to its role"
+            )
         if self.is_postgresql:
             uow.session.execute(select_advisory_lock())
         uow.session.flush()  # rows the events refer to must exist first
-        rows = [
-            {
-                "at": uow.now,
-                "kind": str(p.kind),
-                "ticket_id": p.ticket_id,
-                "counter_id": p.counter_id,
-                "actor": uow.actor,
-                "payload": p.payload,
-            }
-            for p in uow.pending
-        ]
+        prev = chain_head(uow.session)  # appends are serialised: nobody chains in between
+        rows = []
+        for p in uow.pending:
+            digest = event_digest(
+                prev, uow.now, str(p.kind), p.ticket_id, p.counter_id, uow.actor, p.payload
+            )
+            rows.append(
+                {
+                    "at": uow.now,
+                    "kind": str(p.kind),
+                    "ticket_id": p.ticket_id,
+                    "counter_id": p.counter_id,
+                    "actor": uow.actor,
+                    "payload": p.payload,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev = digest
         uow.session.execute(insert(Event), rows)
         if self.is_postgresql:
             # listeners re-read the journal after their last id; the payload is a hint only
@@ -238,20 +369,28 @@ def select_advisory_lock() -> Any:
 
 
 @contextmanager
-def translate_errors() -> Iterator[None]:
-    """Turn driver failures (unreachable server, locked file, missing schema) into known errors."""
+def translate_errors(url: URL | None = None) -> Iterator[None]:
+    """Turn driver failures into known errors naming the file or server of ``url``.
+
+    Damaged file, full disk, unreachable server, locked file: see
+    :mod:`lobby.storage_faults`.
+    """
     try:
         yield
-    except OperationalError as exc:
-        raise DatabaseUnavailable(f"database error: {_first_line(exc.orig)}") from exc
-    except DataError as exc:  # a value the column cannot hold, should the edge have let it by
-        raise InvalidInput(f"a value does not fit the database: {_first_line(exc.orig)}") from exc
     except DBAPIError as exc:
+        named = name_fault(exc, url)
+        if named is not None:
+            raise named from exc
+        if isinstance(exc, OperationalError):
+            raise DatabaseUnavailable(f"database error: {first_line(exc.orig)}") from exc
+        if isinstance(exc, DataError):  # a value the column cannot hold, had the edge let it by
+            message = f"a value does not fit the database: {first_line(exc.orig)}"
+            raise InvalidInput(message) from exc
         if exc.connection_invalidated:
-            raise DatabaseUnavailable(f"database connection lost: {_first_line(exc.orig)}") from exc
+            raise DatabaseUnavailable(f"database connection lost: {first_line(exc.orig)}") from exc
         raise
 
 
 def _first_line(exc: BaseException | None) -> str:
-    text = str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
-    return one_line(text, 200)
+    """A driver's message in one line of at most 200 characters."""
+    return one_line(first_line(exc), 200)

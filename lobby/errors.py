@@ -5,6 +5,11 @@ else escaping the core is a defect.
 """
 
 
+def first_line(exc: BaseException | None) -> str:
+    """The first line of a driver's message, fit for a one-line error."""
+    return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
+
+
 class LobbyError(Exception):
     """A known failure with a message fit for the person at the screen."""
 

@@ -9,6 +9,7 @@ costs latency, never an event.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +18,7 @@ from typing import Protocol
 from sqlalchemy.engine import make_url
 
 from lobby.db import NOTIFY_CHANNEL, Database
-from lobby.errors import DatabaseUnavailable
+from lobby.errors import DatabaseUnavailable, first_line
 from lobby.journal import events_after, last_event_id
 from lobby.views import EventView
 
@@ -88,7 +89,7 @@ class PostgresChangeDetector:
             self._conn = psycopg.connect(dsn, autocommit=True)
             self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
         except psycopg.Error as exc:
-            raise DatabaseUnavailable(f"cannot listen for changes: {_first_line(exc)}") from exc
+            raise DatabaseUnavailable(f"cannot listen for changes: {first_line(exc)}") from exc
 
     def wait(self, timeout: float) -> bool:
         """Block until a notification arrives or ``timeout`` passes.
@@ -103,16 +104,12 @@ class PostgresChangeDetector:
             for _ in self._conn.notifies(timeout=timeout, stop_after=1):
                 seen = True
         except psycopg.Error as exc:
-            raise DatabaseUnavailable(f"lost the change listener: {_first_line(exc)}") from exc
+            raise DatabaseUnavailable(f"lost the change listener: {first_line(exc)}") from exc
         return seen
 
     def close(self) -> None:
         """Close the listening connection."""
         self._conn.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or ["unknown error"])[0]
 
 
 def change_detector(db: Database, interval: float = 0.02) -> ChangeDetector:
@@ -174,3 +171,52 @@ class Feed:
     def close(self) -> None:
         """Release the detector."""
         self._detector.close()
+
+
+def follow_reconnecting(
+    db: Database,
+    interval: float,
+    after_id: int | None,
+    *,
+    on_lost: Callable[[DatabaseUnavailable], None] = lambda _exc: None,
+    on_back: Callable[[], None] = lambda: None,
+    retry_s: float = 0.5,
+) -> Iterator[EventView]:
+    """Yield events forever, as :meth:`Feed.follow`, across database restarts.
+
+    A lost database (a PostgreSQL restart, a SQLite file briefly gone) is told to
+    ``on_lost`` once; the feed retries every ``retry_s`` and, once back, calls
+    ``on_back`` and resumes after the last event it delivered: none is missed or
+    delivered twice.
+    """
+    last = after_id
+    feed: Feed | None = None
+    lost = False
+    try:
+        while True:
+            try:
+                if feed is None:
+                    feed = Feed(db, change_detector(db, interval), last)
+                    if lost:
+                        lost = False
+                        on_back()
+                for event in feed.follow():
+                    last = event.id
+                    yield event
+            except DatabaseUnavailable as exc:
+                if feed is not None:
+                    last = feed.last_id
+                    _close_quietly(feed)
+                    feed = None
+                if not lost:
+                    lost = True
+                    on_lost(exc)
+                time.sleep(retry_s)
+    finally:
+        if feed is not None:
+            _close_quietly(feed)
+
+
+def _close_quietly(feed: Feed) -> None:
+    with contextlib.suppress(Exception):  # its connection may be broken already
+        feed.close()

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lobby.config import BranchConfig, HoursConfig, NoticeConfig
-from lobby.db import Database, UnitOfWork, default_actor
+from lobby.access import Op, SystemActor, authenticate, authorise
+from lobby.config import (
+    BranchConfig,
+    CounterConfig,
+    HoursConfig,
+    NoticeConfig,
+    ProfileConfig,
+    ServiceConfig,
+)
+from lobby.db import Database, UnitOfWork, translate_errors
 from lobby.errors import ConfigError
 from lobby.models import (
     Branch,
@@ -22,6 +32,10 @@ from lobby.models import (
 )
 from lobby.security import hash_pin, verify_pin
 from lobby.vocabulary import EventKind
+
+#: The configured rows that are kept by key and deactivated when no longer listed.
+Row = TypeVar("Row", Service, WorkProfile, Counter)
+Item = TypeVar("Item", ServiceConfig, ProfileConfig, CounterConfig)
 
 
 def ensure_branch(session: Session, config: BranchConfig) -> Branch:
@@ -48,21 +62,51 @@ def ensure_branch(session: Session, config: BranchConfig) -> Branch:
     return branch
 
 
-def initialise(db: Database, config: BranchConfig, actor: str | None = None) -> dict[str, int]:
-    """Create or upgrade the schema and load ``config``, all or nothing for the data.
+def initialise(
+    db: Database,
+    config: BranchConfig,
+    actor: str | None = None,
+    *,
+    waive_pin_change: bool = False,
+) -> dict[str, int]:
+    """Create or upgrade the schema; on an empty database, load ``config``.
+
+    A database that already has its branch keeps its staff, PINs, branch secret and
+    configuration as they are: applying a branch file to a live branch is a manager's
+    ``lobby config import``. The PINs a branch file brings must be changed at each
+    member's first sign-in, unless ``waive_pin_change`` (a throwaway demo or test branch).
 
     Returns:
-        The summary of :func:`apply_config`.
+        How many services, counters and staff the branch has, and whether ``config``
+        was loaded (``loaded`` 1) or the branch was already there (0).
     """
     from lobby.migrate import upgrade  # Alembic loads only when a schema may change
 
-    upgrade(db.engine)
+    with translate_errors(db.engine.url):
+        upgrade(db.engine)
     with db.transaction() as session:
+        if session.get(Branch, 1) is not None:
+            return {**branch_counts(session), "loaded": 0}
         branch = ensure_branch(session, config)
-        uow = UnitOfWork(session, db.clock.now(), actor or default_actor(), branch)
+        now = db.clock.now()
+        uow = UnitOfWork(
+            session, now, authenticate(session, SystemActor(actor or "init"), now), branch
+        )
+        authorise(uow, Op.LOAD_BRANCH)  # only an empty database: nobody could sign in yet
         summary = apply_config(uow, config)
+        for member in session.scalars(select(Staff)):
+            member.must_change_pin = not waive_pin_change
         db.write_journal(uow)
-    return summary
+    return {**summary, "loaded": 1}
+
+
+def branch_counts(session: Session) -> dict[str, int]:
+    """How many active services and counters, and how many staff, the branch has."""
+    return {
+        "services": len(session.scalars(select(Service.id).where(Service.active)).all()),
+        "counters": len(session.scalars(select(Counter.id).where(Counter.active)).all()),
+        "staff": len(session.scalars(select(Staff.id)).all()),
+    }
 
 
 def apply_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
@@ -92,27 +136,19 @@ def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
     """
     session = uow.session
     ensure_branch(session, config)
-    services = {s.code: s for s in session.scalars(select(Service))}
-    for order, sc in enumerate(config.services):
-        row = services.get(sc.code) or Service(code=sc.code)
+
+    def fill_service(row: Service, sc: ServiceConfig, order: int) -> None:
         row.prefix, row.name_zh, row.name_en = sc.prefix, sc.name_zh, sc.name_en
         row.description_zh, row.description_en = sc.description_zh, sc.description_en
         row.documents = [d.model_dump() for d in sc.documents]
         row.target_wait_min, row.mean_service_min = sc.target_wait_min, sc.mean_service_min
         row.self_service_zh = sc.self_service.zh if sc.self_service else None
         row.self_service_en = sc.self_service.en if sc.self_service else None
-        row.sort_order, row.active = order, True
-        services[sc.code] = row
-        session.add(row)
-    wanted = {s.code for s in config.services}
-    for code, row in services.items():
-        if code not in wanted:
-            row.active = False
-    session.flush()
+        row.sort_order = order
 
-    profiles = {p.code: p for p in session.scalars(select(WorkProfile))}
-    for pc in config.profiles:
-        profile = profiles.get(pc.code) or WorkProfile(code=pc.code)
+    services = _upsert(session, Service, "code", config.services, fill_service)
+
+    def fill_profile(profile: WorkProfile, pc: ProfileConfig, _order: int) -> None:
         profile.name = pc.name
         wanted_tiers = {
             services[code].id: tier
@@ -128,26 +164,14 @@ def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
                 profile.entries.remove(entry)
         for service_id, tier in wanted_tiers.items():
             profile.entries.append(WorkProfileEntry(service_id=service_id, tier=tier))
-        profile.active = True
-        profiles[pc.code] = profile
-        session.add(profile)
-    wanted_profiles = {p.code for p in config.profiles}
-    for code, profile in profiles.items():
-        if code not in wanted_profiles:
-            profile.active = False
-    session.flush()
 
-    counters = {c.number: c for c in session.scalars(select(Counter))}
-    for cc in config.counters:
-        counter = counters.get(cc.number) or Counter(number=cc.number)
+    profiles = _upsert(session, WorkProfile, "code", config.profiles, fill_profile)
+
+    def fill_counter(counter: Counter, cc: CounterConfig, _order: int) -> None:
         counter.name_zh, counter.name_en = cc.name_zh, cc.name_en
-        counter.profile_id, counter.active = profiles[cc.profile].id, True
-        counters[cc.number] = counter
-        session.add(counter)
-    configured = {c.number for c in config.counters}
-    for number, counter in counters.items():
-        if number not in configured:
-            counter.active = False
+        counter.profile_id = profiles[cc.profile].id
+
+    _upsert(session, Counter, "number", config.counters, fill_counter, flush=False)
 
     staff = {s.code: s for s in session.scalars(select(Staff))}
     for person in config.staff:
@@ -169,6 +193,37 @@ def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
         "counters": len(config.counters),
         "staff": len(config.staff),
     }
+
+
+def _upsert(
+    session: Session,
+    model: type[Row],
+    key: str,
+    items: Sequence[Item],
+    fill: Callable[[Row, Item, int], None],
+    *,
+    flush: bool = True,
+) -> dict[Any, Row]:
+    """Make ``model``'s rows match ``items`` by ``key``: found or new, filled, active.
+
+    Rows whose key no item has are deactivated, not deleted: old tickets still refer
+    to them. Returns every row by key.
+    """
+    rows: dict[Any, Row] = {getattr(r, key): r for r in session.scalars(select(model))}
+    for order, item in enumerate(items):
+        value = getattr(item, key)
+        row = rows.get(value) or model(**{key: value})
+        fill(row, item, order)
+        row.active = True
+        rows[value] = row
+        session.add(row)
+    wanted = {getattr(item, key) for item in items}
+    for value, row in rows.items():
+        if value not in wanted:
+            row.active = False
+    if flush:
+        session.flush()
+    return rows
 
 
 def write_notices(session: Session, notices: tuple[NoticeConfig, ...]) -> None:

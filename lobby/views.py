@@ -10,6 +10,8 @@ from datetime import date, datetime
 from typing import Any
 
 from lobby.phone import mask_phone
+from lobby.states import TicketState
+from lobby.vocabulary import CounterStatus
 
 
 class JsonView:
@@ -29,7 +31,7 @@ class TicketView(JsonView):
     service: str
     service_zh: str
     service_en: str
-    state: str
+    state: TicketState
     category: str
     counter: int | None
     visit_id: int
@@ -93,6 +95,8 @@ class ServiceQueue:
     longest_wait_min: float
     wait_low_min: int = 0
     wait_high_min: int = 0
+    #: The estimate has little to go on: its range is wide, say "about".
+    wait_rough: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ class CounterState:
     number: int
     name_zh: str
     name_en: str
-    status: str
+    status: CounterStatus
     current: str | None
 
 

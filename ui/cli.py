@@ -19,14 +19,14 @@ def teller(args: argparse.Namespace, ctx: CliContext) -> None:
     """Start the teller console."""
     from ui.teller.main import run
 
-    run(ctx.database(), args.counter, args.staff)
+    run(ctx.settings, ctx.database(), args.counter, args.staff)
 
 
 def rating_pad(args: argparse.Namespace, ctx: CliContext) -> None:
     """Start the customer's rating pad at a counter."""
     from ui.rating.main import run
 
-    run(ctx.database(), args.counter, args.full_screen)
+    run(ctx.settings, ctx.database(), args.counter, args.full_screen)
 
 
 def display(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -38,14 +38,14 @@ def display(args: argparse.Namespace, ctx: CliContext) -> None:
         raise InvalidInput(f"--lang takes zh, en or both, e.g. zh,en (not {args.lang!r})")
     db = ctx.database()
     if args.voice == "off":
-        run(db, None, args.layout, args.full_screen)
+        run(ctx.settings, db, None, args.layout, args.full_screen)
         return
     from devices.speech import open_announcer  # pyttsx3's worker starts only with voice on
 
     settings = ctx.settings.model_copy(update={"speech_languages": languages})
     announcer = open_announcer(settings)
     try:
-        run(db, announcer, args.layout, args.full_screen)
+        run(settings, db, announcer, args.layout, args.full_screen)
     finally:
         announcer.close(timeout=10)
 
@@ -62,7 +62,7 @@ def manager(args: argparse.Namespace, ctx: CliContext) -> None:
     """Start the branch manager's app."""
     from ui.manager.main import run
 
-    run(ctx.database(), args.staff)
+    run(ctx.settings, ctx.database(), args.staff)
 
 
 def shots(args: argparse.Namespace, ctx: CliContext) -> None:

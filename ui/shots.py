@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from lobby import engine
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
+from lobby.sample_history import sample_pad, sample_staff
 from lobby.seeding import initialise
+from lobby.settings import Settings
 
 if TYPE_CHECKING:
     from devices.printer import PrinterStatus
@@ -62,19 +64,19 @@ def sample_branch() -> Iterator[tuple[Database, ShiftedClock]]:
         clock = ShiftedClock()
         clock.offset = -timedelta(minutes=30)
         db = Database.open(f"sqlite:///{Path(tmp) / 'lobby.db'}", clock=clock)
-        initialise(db, load_branch_config(SAMPLE_BRANCH), "shots")
-        with db.unit_of_work("G01") as uow:
+        initialise(db, load_branch_config(SAMPLE_BRANCH), "shots", waive_pin_change=True)
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             for service in ("cash", "cash", "account", "wealth", "cash", "enquiry"):
                 engine.issue_ticket(uow, service)
         clock.offset = -timedelta(minutes=26)
-        with db.unit_of_work("T02") as uow:
+        with db.unit_of_work(sample_staff(db, "T02")) as uow:
             engine.call_next(uow, 2)
             engine.start(uow, 2)
             engine.transfer(
                 uow, 2, to_service="account", note="客户需办理第二张卡 wants a second card"
             )
         clock.offset = -timedelta(minutes=24)
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             engine.issue_ticket(
                 uow,
                 "cash",
@@ -104,11 +106,12 @@ def settle(condition: Callable[[], bool], timeout: float = 20.0) -> None:
 
 
 def _teller(out: Path) -> list[Path]:
-    from ui.teller.window import bootstrap
+    from ui.teller.main import bootstrap
 
     files = []
     with sample_branch() as (db, _clock):
-        window, feed, runner = bootstrap(db, 1)
+        teller = bootstrap(Settings(), db, counter=1)
+        window, feed, runner = teller.window, teller.feed, teller.runner
         try:
             for width, height in TELLER_SIZES:
                 window.resize(width, height)
@@ -157,9 +160,10 @@ def _teller(out: Path) -> list[Path]:
 
 def _occupied_sign_in(db: Database, out: Path) -> Path:
     """A second teller at counter 1: refused with the holder's name, takeover offered."""
-    from ui.teller.window import bootstrap
+    from ui.teller.main import bootstrap
 
-    window, feed, runner = bootstrap(db, 1)
+    teller = bootstrap(Settings(), db, counter=1)
+    window, feed, runner = teller.window, teller.feed, teller.runner
     try:
         window.resize(*TELLER_SIZES[0])
         window.show()
@@ -177,9 +181,10 @@ def _occupied_sign_in(db: Database, out: Path) -> Path:
 
 def _receiving_teller(db: Database, out: Path) -> list[Path]:
     """Counter 4 calls the customer transferred from counter 2: both notes, both waits."""
-    from ui.teller.window import bootstrap
+    from ui.teller.main import bootstrap
 
-    window, feed, runner = bootstrap(db, 4)
+    teller = bootstrap(Settings(), db, counter=4)
+    window, feed, runner = teller.window, teller.feed, teller.runner
     try:
         window.resize(*TELLER_SIZES[0])
         window.show()
@@ -212,11 +217,12 @@ PAD_SIZES = ((1280, 800), (800, 480))
 
 
 def _rating_pad(out: Path) -> list[Path]:
-    from ui.rating.window import bootstrap
+    from ui.rating.main import bootstrap
 
     files: list[Path] = []
     with sample_branch() as (db, _clock):
-        window, feed, runner = bootstrap(db, 1)
+        pad = bootstrap(Settings(), db, counter=1, credential=sample_pad(db, 1))
+        window, feed, runner = pad.window, pad.feed, pad.runner
         try:
             for width, height in PAD_SIZES:
                 window.resize(width, height)
@@ -258,14 +264,16 @@ def _display(out: Path) -> list[Path]:
 
     files = []
     with sample_branch() as (db, _clock):
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(sample_staff(db, "T01")) as uow:
             engine.call_next(uow, 1)
-        with db.unit_of_work("T03") as uow:
+        with db.unit_of_work(sample_staff(db, "T03")) as uow:
             engine.call_next(uow, 4)
         for layout, counter in (("board", 2), ("counters", 3)):
-            window, model, feed, runner = bootstrap(db, layout=layout)
+            display = bootstrap(Settings(), db, layout=layout)
+            window, feed, runner = display.window, display.feed, display.runner
+            model = window.model
             try:
-                with db.unit_of_work("T02") as uow:
+                with db.unit_of_work(sample_staff(db, "T02")) as uow:
                     engine.call_next(uow, counter)
                 settle(lambda m=model: m.board is not None and len(m.announced) > 0)  # type: ignore[misc]
                 settle(lambda r=runner: not r.busy)  # type: ignore[misc]
@@ -336,12 +344,14 @@ def _greeter(out: Path) -> list[Path]:
 
     files: list[Path] = []
     with sample_branch() as (db, clock), tempfile.TemporaryDirectory() as paper:
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             appointment = engine.book_appointment(
                 uow, "account", clock.now() + timedelta(minutes=20), customer="王女士"
             )
         printer = _ShotsPrinter(Path(paper))
-        app = bootstrap(db, printer, staff="G01", options=GreeterOptions(printer_check_s=0))
+        app = bootstrap(
+            Settings(), db, printer, staff="G01", options=GreeterOptions(printer_check_s=0)
+        )
         window, runner = app.window, app.runner
 
         def idle() -> bool:
@@ -422,7 +432,7 @@ MANAGER_SIZE = (1920, 1080)
 def _manager(out: Path) -> list[Path]:
     from lobby.clock import business_day
     from lobby.sample_history import MovableClock, play_days
-    from ui.manager.window import bootstrap
+    from ui.manager.main import bootstrap
 
     files: list[Path] = []
     with sample_branch() as (db, clock):
@@ -430,13 +440,14 @@ def _manager(out: Path) -> list[Path]:
         past = Database(db.engine, history)
         yesterday = business_day(clock.now(), "Asia/Shanghai") - timedelta(days=1)
         play_days(past, history, yesterday, 10, visits=45)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(sample_staff(db, "T01")) as uow:
             engine.call_next(uow, 1)
             engine.start(uow, 1)
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             for _ in range(14):
                 engine.issue_ticket(uow, "account")
-        window, feed, runner = bootstrap(db)
+        manager = bootstrap(Settings(), db)
+        window, feed, runner = manager.window, manager.feed, manager.runner
         try:
             window.resize(*MANAGER_SIZE)
             window.show()

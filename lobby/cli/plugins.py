@@ -30,8 +30,10 @@ Add = Callable[[str, Handler, str], argparse.ArgumentParser]
 COMMANDS: dict[str, tuple[str, ...]] = {
     "printer": ("print",),
     "speech": ("say",),
-    "apps": ("teller", "display", "greeter", "manager", "shots"),
+    "apps": ("teller", "display", "greeter", "manager", "rating-pad", "shots"),
 }
+
+
 class MissingExtra(InvalidInput):
     """A command needs a package that is not installed (exit 2)."""
 

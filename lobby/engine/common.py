@@ -189,7 +189,7 @@ def ticket_view(ticket: Ticket) -> TicketView:
         service=ticket.service.code,
         service_zh=ticket.service.name_zh,
         service_en=ticket.service.name_en,
-        state=ticket.state,
+        state=TicketState(ticket.state),
         category=ticket.category,
         counter=ticket.counter.number if ticket.counter else None,
         visit_id=ticket.visit_id,

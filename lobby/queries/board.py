@@ -16,7 +16,7 @@ from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
 from lobby.states import TicketState
 from lobby.views import BoardView, CallView, CounterState, ServiceQueue
-from lobby.vocabulary import CALLS
+from lobby.vocabulary import CALLS, CounterStatus
 
 #: Journal kinds the hall display announces.
 CALL_KINDS = CALLS
@@ -80,7 +80,8 @@ def counter_states(session: Session, today: date) -> tuple[CounterState, ...]:
     current = {counter_id: number for counter_id, number in rows}
     counters = session.scalars(select(Counter).where(Counter.active).order_by(Counter.number))
     return tuple(
-        CounterState(c.number, c.name_zh, c.name_en, c.status, current.get(c.id)) for c in counters
+        CounterState(c.number, c.name_zh, c.name_en, CounterStatus(c.status), current.get(c.id))
+        for c in counters
     )
 
 
@@ -122,6 +123,7 @@ def service_queues(
                 longest_wait_min=round(longest, 1),
                 wait_low_min=estimate.low_min,
                 wait_high_min=estimate.high_min,
+                wait_rough=estimate.rough,
             )
         )
     return tuple(queues)

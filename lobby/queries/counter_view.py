@@ -20,6 +20,7 @@ from lobby.models import Branch, Counter, Service, Staff, Ticket, WorkProfileEnt
 from lobby.queries.board import service_queues
 from lobby.states import TicketState
 from lobby.views import ServiceQueue, TicketView, VisitView
+from lobby.vocabulary import CounterStatus
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class CounterOverview:
     number: int
     name_zh: str
     name_en: str
-    status: str
+    status: CounterStatus
     current: TicketView | None
     visit: VisitView | None
     parked: tuple[TicketView, ...]
@@ -100,7 +101,7 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         number=counter.number,
         name_zh=counter.name_zh,
         name_en=counter.name_en,
-        status=counter.status,
+        status=CounterStatus(counter.status),
         current=ticket_view(current) if current else None,
         visit=visit_view(session, current.visit) if current else None,
         parked=tuple(ticket_view(t) for t in parked),

@@ -19,8 +19,9 @@ from lobby.engine.occupancy import breaks, holders
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
 from lobby.queries.queues import QueueOutlook, service_outlook
+from lobby.states import TicketState
 from lobby.views import JsonView
-from lobby.vocabulary import EventKind
+from lobby.vocabulary import CounterStatus, EventKind
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,12 @@ class FloorCounter(JsonView):
     number: int
     name_zh: str
     name_en: str
-    status: str
+    status: CounterStatus
     staff: str | None
     ticket: str | None
     service_zh: str | None
     service_en: str | None
-    phase: str | None
+    phase: TicketState | None
     since: datetime | None
     served_today: int
     break_reason: str | None = None
@@ -109,7 +110,7 @@ def floor_view(session: Session, now: datetime) -> FloorView:
                 number=counter.number,
                 name_zh=counter.name_zh,
                 name_en=counter.name_en,
-                status=counter.status,
+                status=CounterStatus(counter.status),
                 staff=holder.code
                 if holder
                 else (ticket.staff if ticket and ticket.staff else None)
@@ -117,7 +118,7 @@ def floor_view(session: Session, now: datetime) -> FloorView:
                 ticket=ticket.number if ticket else None,
                 service_zh=service.name_zh if service else None,
                 service_en=service.name_en if service else None,
-                phase=ticket.state if ticket else None,
+                phase=TicketState(ticket.state) if ticket else None,
                 since=(ticket.started_at or ticket.called_at) if ticket else None,
                 served_today=int(served.get(counter.id, 0)),
                 break_reason=pause.reason if pause else None,

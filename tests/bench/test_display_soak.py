@@ -20,7 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from lobby import engine
 from lobby.db import Database
-from tests.helpers import ManualClock
+from lobby.settings import Settings
+from tests.helpers import ManualClock, actor
 from ui.common.app import make_app
 from ui.display.main import bootstrap
 
@@ -46,12 +47,12 @@ def one_day(db: Database, clock: ManualClock, after_call: Callable[[str], None])
         service = SERVICES[i % len(SERVICES)]
         counter = COUNTERS[service]
         clock.advance(seconds=20)
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(actor("G01")) as uow:
             engine.issue_ticket(uow, service)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             number = engine.call_next(uow, counter).number
         after_call(number)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             engine.start(uow, counter)
             engine.finish(uow, counter)
         if i >= WARM_UP and (i - WARM_UP) % SAMPLE_EVERY == 0:
@@ -81,7 +82,9 @@ def test_display_memory_over_a_busy_day(
         results["baseline (engine only)"] = one_day(db, clock, lambda number: None)
         clock.advance(minutes=24 * 60)  # the display's day is the next business day
         app = make_app(["soak"])
-        window, model, feed, runner = bootstrap(db)
+        app = bootstrap(Settings(), db)
+        window, feed, runner = app.window, app.feed, app.runner
+        model = window.model
         qtbot.addWidget(window)
         window.resize(1920, 1080)
         window.show()

@@ -9,11 +9,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from lobby.db import Database
+from lobby.settings import Settings
 from tests.helpers import ManualClock
 from ui.common.app import make_app
 from ui.common.collector import collect_on_gui_thread
 from ui.common.refcounts import protect_singletons
-from ui.teller.window import TellerWindow, bootstrap
+from ui.teller.main import bootstrap
+from ui.teller.window import TellerWindow
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -33,7 +35,8 @@ class Console:
 
     def __init__(self, qtbot: QtBot, db: Database, counter: int) -> None:
         self.qtbot = qtbot
-        self.window, self.feed, self.runner = bootstrap(db, counter)
+        self.app = bootstrap(Settings(), db, counter=counter)
+        self.window, self.feed, self.runner = self.app.window, self.app.feed, self.app.runner
         qtbot.addWidget(self.window)
         self.window.show()
 

@@ -12,18 +12,22 @@ from lobby import engine
 from lobby.db import Database
 from lobby.errors import PermissionDenied
 from lobby.models import Event, Rating, Ticket
+from lobby.settings import Settings
+from tests.helpers import actor
 from ui.rating.controller import ASK_TIMEOUT_MS
-from ui.rating.window import RatingPadWindow, bootstrap
+from ui.rating.main import bootstrap
+from ui.rating.window import RatingPadWindow
 
 
 def issue(db: Database, service: str = "cash") -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service).number
 
 
 @pytest.fixture
 def pad(qtbot: QtBot, db: Database) -> Iterator[RatingPadWindow]:
-    window, feed, runner = bootstrap(db, 1)
+    app = bootstrap(Settings(), db, counter=1)
+    window, feed, runner = app.window, app.feed, app.runner
     qtbot.addWidget(window)
     window.resize(800, 480)
     window.show()
@@ -129,7 +133,7 @@ def test_the_teller_sign_in_cannot_submit_a_rating(open_console, db: Database) -
     console.settle()
     with (
         pytest.raises(PermissionDenied, match="not from the staff sign-in T02"),
-        db.unit_of_work(console.controller.staff.code) as uow,
+        db.unit_of_work(console.controller.staff.credential) as uow,
     ):
         engine.rate_visit(uow, number, 5)
     console.window.console.rating.faces.skip.click()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from devices.speech import Announcer
 from lobby.db import Database
+from lobby.settings import Settings
+from ui.common.running import App, open_database
+from ui.common.running import run as run_app
 from ui.common.tasks import TaskRunner
-from ui.display.model import BoardModel, CallAnnouncer
+from ui.display.model import BoardModel
 from ui.display.window import DisplayWindow
 from ui.feed import LiveFeed
 
@@ -12,15 +16,29 @@ DEFAULT_NOTICE = (
     "欢迎光临。请留意叫号，过号请至大堂经理处重新取号。   "
     "Welcome. Please listen for your number; if you miss it, the greeter will help you."
 )
+#: The display's window size unless full screen (a hall screen).
+SIZE = (1920, 1080)
 
 
 def bootstrap(
-    db: Database,
-    announcer: CallAnnouncer | None = None,
-    notice: str = DEFAULT_NOTICE,
+    settings: Settings,
+    db: Database | None = None,
+    *,
+    announcer: Announcer | None = None,
     layout: str = "board",
-) -> tuple[DisplayWindow, BoardModel, LiveFeed, TaskRunner]:
-    """Build the display on ``db``: the board is read first, the feed continues after it."""
+    notice: str = DEFAULT_NOTICE,
+) -> App[DisplayWindow]:
+    """Build the display: the board is read first, the feed continues after it.
+
+    Args:
+        settings: The settings (the database they name unless ``db`` is given).
+        db: The branch's database, when already open.
+        announcer: Speaks the calls; ``None``: silent. Its opener closes it (with a
+            bound on the calls still queued), after the app.
+        layout: ``board`` or ``counters``.
+        notice: The ticker's text.
+    """
+    db = db or open_database(settings)
     runner = TaskRunner()
     model = BoardModel(db, runner, announcer)
     window = DisplayWindow(model, notice, layout)
@@ -29,22 +47,15 @@ def bootstrap(
     feed.events.connect(model.on_events)
     feed.online.connect(model.set_online)
     feed.start()
-    return window, model, feed, runner
+    return App(settings, db, feed, runner, window)
 
 
-def run(db: Database, announcer: CallAnnouncer | None, layout: str, full_screen: bool) -> int:
+def run(
+    settings: Settings, db: Database, announcer: Announcer | None, layout: str, full_screen: bool
+) -> int:
     """Show the display and run the event loop."""
-    from ui.common.app import make_app
-
-    app = make_app()
-    window, _model, feed, runner = bootstrap(db, announcer, layout=layout)
-    if full_screen:
-        window.showFullScreen()
-    else:
-        window.resize(1920, 1080)
-        window.show()
-    try:
-        return app.exec()
-    finally:
-        feed.stop()
-        runner.wait()
+    return run_app(
+        lambda: bootstrap(settings, db, announcer=announcer, layout=layout),
+        size=SIZE,
+        full_screen=full_screen,
+    )

@@ -6,10 +6,10 @@ import logging
 from collections import deque
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from devices.speech import Announcer
 from lobby.db import Database
 from lobby.errors import LobbyError
 from lobby.queries.board import CALL_KINDS, RECENT_CALLS, board
@@ -22,14 +22,6 @@ log = logging.getLogger(__name__)
 #: Journal kinds after which the board is read again: all of them (queues, counters,
 #: notices and names all show on the board).
 SUBSCRIBED = frozenset(EventKind)
-
-
-class CallAnnouncer(Protocol):
-    """Speaks a call; must not block (queue it and return)."""
-
-    def announce(self, number: str, counter: int) -> None:
-        """Queue the announcement of ``number`` at ``counter``."""
-        ...
 
 
 class BoardModel(QObject):
@@ -53,7 +45,7 @@ class BoardModel(QObject):
         self,
         db: Database,
         runner: TaskRunner,
-        announcer: CallAnnouncer | None = None,
+        announcer: Announcer | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)

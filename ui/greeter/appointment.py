@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ui.greeter.form_page import FormPage
 from ui.greeter.icons import icon
-from ui.greeter.widgets import button, label
+from ui.greeter.widgets import label
 
 
-class AppointmentPage(QWidget):
+class AppointmentPage(FormPage):
     """One field that a scanner fills; Enter or the button checks the appointment in.
 
     Signals:
@@ -18,12 +19,9 @@ class AppointmentPage(QWidget):
     """
 
     check_in = Signal(str)
-    back = Signal()
 
     def __init__(self) -> None:
-        super().__init__()
-        self.back_button = button("secondary", name="backButton")
-        self.title = label("pageTitle")
+        super().__init__("checkInButton", error_centered=True)
         self.picture = QLabel()
         self.picture.setPixmap(icon("appointment").pixmap(QSize(96, 96)))
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -34,15 +32,10 @@ class AppointmentPage(QWidget):
         self.code.setMaxLength(64)
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code.setMinimumHeight(80)
-        self.check_button = button(name="checkInButton")
+        self.check_button = self.action
         self.check_button.setMinimumHeight(80)
-        self.check_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.error = label("error", center=True)
 
-        head = QHBoxLayout()
-        head.setSpacing(16)
-        head.addWidget(self.back_button)
-        head.addWidget(self.title, 1)
+        head = self.header()
         form = QWidget()
         form.setMinimumWidth(560)
         form.setMaximumWidth(640)
@@ -58,7 +51,6 @@ class AppointmentPage(QWidget):
         layout.addWidget(form, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
 
-        self.back_button.clicked.connect(self.back)
         self.check_button.clicked.connect(self._submit)
         self.code.returnPressed.connect(self._submit)
         self.retranslate()
@@ -72,13 +64,12 @@ class AppointmentPage(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         """Ignore further scans until this one is answered."""
-        self.check_button.setEnabled(not busy)
+        super().set_busy(busy)
         self.code.setReadOnly(busy)
 
     def show_error(self, text: str) -> None:
         """Say why the check-in failed and get ready for the next scan."""
-        self.error.setText(text)
-        self.set_busy(False)
+        super().show_error(text)
         self.code.selectAll()
         self.code.setFocus()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QPlainTextEdit,
     QSizePolicy,
     QVBoxLayout,
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from lobby.engine.visits import COMPLAINT_CATEGORIES, FOLLOW_UP_CHANNELS, MAX_TEXT
 from lobby.errors import InvalidInput
+from ui.greeter.form_page import FormPage
 from ui.greeter.i18n import COMPLAINT_LABELS, FOLLOW_UP_LABELS, Language, label
 from ui.greeter.records import ComplaintForm, ComplaintReceipt
 from ui.greeter.widgets import AdaptiveBox, ChipGroup, PhoneField, button, repolish, scrolling
@@ -22,7 +22,7 @@ from ui.greeter.widgets import label as make_label
 NEEDS_NUMBER = ("phone", "sms")
 
 
-class ComplaintPage(QWidget):
+class ComplaintPage(FormPage):
     """Category, what happened, contact and the follow-up the customer wishes.
 
     Signals:
@@ -31,12 +31,9 @@ class ComplaintPage(QWidget):
     """
 
     submitted = Signal(object)
-    back = Signal()
 
     def __init__(self) -> None:
-        super().__init__()
-        self.back_button = button("secondary", name="backButton")
-        self.title = make_label("pageTitle")
+        super().__init__("submitComplaint")
         self.category_label = make_label("section")
         self.category = ChipGroup(list(COMPLAINT_CATEGORIES), exclusive=True, columns=4)
         self.description_label = make_label("section")
@@ -47,15 +44,10 @@ class ComplaintPage(QWidget):
         self.contact = PhoneField()
         self.follow_up_label = make_label("section")
         self.follow_up = ChipGroup(list(FOLLOW_UP_CHANNELS), exclusive=True, columns=2)
-        self.error = make_label("error")
-        self.submit_button = button(name="submitComplaint")
+        self.submit_button = self.action
         self.submit_button.setMinimumHeight(80)
-        self.submit_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-        head = QHBoxLayout()
-        head.setSpacing(16)
-        head.addWidget(self.back_button)
-        head.addWidget(self.title, 1)
+        head = self.header()
         left = QVBoxLayout()
         left.setSpacing(8)
         left.addWidget(self.category_label)
@@ -83,7 +75,6 @@ class ComplaintPage(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.submit_button)
 
-        self.back_button.clicked.connect(self.back)
         self.submit_button.clicked.connect(self._submit)
         self.follow_up.changed.connect(self._follow_up_changed)
         self.retranslate()
@@ -100,15 +91,6 @@ class ComplaintPage(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         """Contact beside the description in landscape, below it in portrait."""
         self.columns.set_portrait(portrait)
-
-    def set_busy(self, busy: bool) -> None:
-        """Keep submit disabled from the tap until the complaint is recorded or refused."""
-        self.submit_button.setEnabled(not busy)
-
-    def show_error(self, text: str) -> None:
-        """Say what is missing; the form keeps what was typed."""
-        self.error.setText(text)
-        self.set_busy(False)
 
     def retranslate(self) -> None:
         """Re-apply every text."""

@@ -8,11 +8,12 @@ friendly reminder, never a refusal.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from lobby.engine.issuing import MAX_NOTE
 from lobby.errors import InvalidInput
 from lobby.queries.service_list import ServiceInfo
+from ui.greeter.form_page import FormPage
 from ui.greeter.i18n import CATEGORY_LABELS, Language, label
 from ui.greeter.icons import icon
 from ui.greeter.records import Triage
@@ -20,7 +21,7 @@ from ui.greeter.widgets import AdaptiveBox, ChipGroup, PhoneField, button, scrol
 from ui.greeter.widgets import label as make_label
 
 
-class DetailsPage(QWidget):
+class DetailsPage(FormPage):
     """The details of one customer's need, then confirm to issue.
 
     Signals:
@@ -29,15 +30,12 @@ class DetailsPage(QWidget):
     """
 
     confirmed = Signal(object)
-    back = Signal()
 
     def __init__(self, language: Language) -> None:
-        super().__init__()
+        super().__init__("confirmButton")
         self._language = language
         self.service: ServiceInfo | None = None
-        self.back_button = button("secondary", name="backButton")
         self.picture = QLabel()
-        self.title = make_label("pageTitle")
         self.category_label = make_label("section")
         self.category = ChipGroup(list(CATEGORY_LABELS), exclusive=True, columns=3)
         self.appointment_label = make_label("section")
@@ -57,16 +55,10 @@ class DetailsPage(QWidget):
         self.all_documents = button("secondary", name="allDocuments")
         self.no_documents = make_label("hint")
         self.warning = make_label("warning")
-        self.error = make_label("error")
-        self.confirm_button = button(name="confirmButton")
+        self.confirm_button = self.action
         self.confirm_button.setMinimumHeight(88)
-        self.confirm_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-        head = QHBoxLayout()
-        head.setSpacing(12)
-        head.addWidget(self.back_button)
-        head.addWidget(self.picture)
-        head.addWidget(self.title, 1)
+        head = self.header(self.picture, spacing=12)
 
         left = QVBoxLayout()
         left.setSpacing(8)
@@ -108,7 +100,6 @@ class DetailsPage(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.confirm_button)
 
-        self.back_button.clicked.connect(self.back)
         self.category.changed.connect(self._category_changed)
         self.all_documents.clicked.connect(self._all_documents)
         self.confirm_button.clicked.connect(self._confirm)
@@ -134,15 +125,6 @@ class DetailsPage(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         """Checklist beside the form in landscape, below it in portrait."""
         self.columns.set_portrait(portrait)
-
-    def set_busy(self, busy: bool) -> None:
-        """Keep confirm disabled from the tap until the ticket is issued or refused."""
-        self.confirm_button.setEnabled(not busy)
-
-    def show_error(self, text: str) -> None:
-        """Say why no ticket was issued; the form stays as it was."""
-        self.error.setText(text)
-        self.set_busy(False)
 
     def retranslate(self) -> None:
         """Re-apply every text."""

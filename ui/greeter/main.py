@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.printer import PrintQueue, TicketPrinter
+from devices.printer import PrintQueue, TicketPrinter, open_printer
 from lobby.db import Database
 from lobby.settings import Settings
+from ui.common.running import App, open_database
+from ui.common.running import run as run_app
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
 from ui.greeter.controller import GreeterController
@@ -38,16 +40,16 @@ class GreeterOptions:
     web_base_url: str | None = None
 
 
-@dataclass
-class GreeterApp:
-    """The running app's parts, for the event loop, the tests and the screenshots."""
+@dataclass(kw_only=True)
+class GreeterApp(App[GreeterWindow]):
+    """The running app's parts, for the event loop, the tests and the screenshots.
 
-    window: GreeterWindow
+    Its device is :attr:`printing` (the print queue), closed after the tasks.
+    """
+
     controller: GreeterController
     printing: TicketPrinting
     language: Language
-    feed: LiveFeed
-    runner: TaskRunner
 
     def close(self) -> None:
         """Close the window, stop the feed, finish the tasks and print jobs, then free it all.
@@ -55,10 +57,7 @@ class GreeterApp:
         The Qt objects are deleted on the GUI thread's next turn, not whenever Python
         collects their wrappers (which may happen on any thread).
         """
-        self.window.close()
-        self.feed.stop()
-        self.runner.wait()
-        self.printing.close()
+        super().close()
         self.language.use("zh")
         parts = (self.window, self.controller, self.printing, self.language, self.feed, self.runner)
         for part in parts:
@@ -66,24 +65,32 @@ class GreeterApp:
 
 
 def bootstrap(
-    db: Database,
-    printer: TicketPrinter,
+    settings: Settings,
+    db: Database | None = None,
+    printer: TicketPrinter | None = None,
     *,
     staff: str = "",
     options: GreeterOptions | None = None,
 ) -> GreeterApp:
-    """Build the greeter app on ``db`` and ``printer`` (which the app then owns).
+    """Build the greeter app (which then owns the printer).
 
     The feed starts before the first read of the queues, so no change between the
     two is missed; the printer is asked for its status at once.
 
     Args:
-        db: The branch's database.
-        printer: The ticket printer (``open_printer(settings.printer, ...)``).
+        settings: The settings (the database and printer they name unless given).
+        db: The branch's database, when already open.
+        printer: The ticket printer, when already open.
         staff: Prefill the sign-in page with this staff id.
-        options: Timings; the defaults suit a tablet.
+        options: Timings; the defaults suit a tablet (and link QR codes to
+            ``settings.web_base_url``).
+
+    Raises:
+        BadPrinterUri: ``settings.printer`` is not a printer address.
     """
-    opts = options or GreeterOptions()
+    db = db or open_database(settings)
+    printer = printer or open_settings_printer(settings, settings.printer)
+    opts = options or GreeterOptions(web_base_url=settings.web_base_url)
     runner = TaskRunner()
     printing = TicketPrinting(PrintQueue(printer), round(opts.printer_check_s * 1000))
     language = Language()
@@ -102,7 +109,28 @@ def bootstrap(
     feed.start()
     controller.refresh()
     printing.refresh_status()
-    return GreeterApp(window, controller, printing, language, feed, runner)
+    return GreeterApp(
+        settings,
+        db,
+        feed,
+        runner,
+        window,
+        (printing,),
+        controller=controller,
+        printing=printing,
+        language=language,
+    )
+
+
+def open_settings_printer(settings: Settings, uri: str) -> TicketPrinter:
+    """The printer at ``uri`` with the paper and timeout ``settings`` give.
+
+    Raises:
+        BadPrinterUri: ``uri`` is not a printer address.
+    """
+    return open_printer(
+        uri, paper_width_mm=settings.paper_width_mm, timeout_s=settings.printer_timeout_s
+    )
 
 
 def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staff: str) -> int:
@@ -111,24 +139,7 @@ def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staf
     Raises:
         BadPrinterUri: ``printer_uri`` is not a printer address.
     """
-    from devices.printer import open_printer
-    from ui.common.app import make_app
-
-    printer = open_printer(  # a bad address fails here, before any window opens
-        printer_uri,
-        paper_width_mm=settings.paper_width_mm,
-        timeout_s=settings.printer_timeout_s,
+    printer = open_settings_printer(settings, printer_uri)  # before any window opens
+    return run_app(
+        lambda: bootstrap(settings, db, printer, staff=staff), size=TABLET, full_screen=kiosk
     )
-    app = make_app()
-    greeter = bootstrap(
-        db, printer, staff=staff, options=GreeterOptions(web_base_url=settings.web_base_url)
-    )
-    if kiosk:
-        greeter.window.showFullScreen()
-    else:
-        greeter.window.resize(*TABLET)
-        greeter.window.show()
-    try:
-        return app.exec()
-    finally:
-        greeter.close()

@@ -6,12 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from lobby.db import Database
-from lobby.queries.counter_view import counter_overview
 from ui.common.faces import FacesRow
-from ui.common.tasks import TaskRunner
-from ui.feed import LiveFeed
-from ui.rating.controller import ASK_TIMEOUT_MS, RatingPadController
+from ui.rating.controller import RatingPadController
 
 
 class RatingPadWindow(QWidget):
@@ -110,24 +106,3 @@ def _pixels(size: int, *, bold: bool = False) -> QFont:
     font.setPixelSize(size)
     font.setBold(bold)
     return font
-
-
-def bootstrap(
-    db: Database, counter: int, timeout_ms: int = ASK_TIMEOUT_MS
-) -> tuple[RatingPadWindow, LiveFeed, TaskRunner]:
-    """Build the pad for ``counter``: runner, controller (journalled as started), feed, window.
-
-    Raises:
-        NotFound: No active counter with that number.
-    """
-    with db.read() as session:
-        view = counter_overview(session, counter, db.clock.now())
-    runner = TaskRunner()
-    controller = RatingPadController(db, runner, counter, timeout_ms)
-    window = RatingPadWindow(controller, f"{view.name_zh}  {view.name_en}")
-    controller.setParent(window)  # its timers end with the window
-    controller.start()
-    feed = LiveFeed(db, after_id=None)
-    feed.events.connect(controller.on_events)
-    feed.start()
-    return window, feed, runner

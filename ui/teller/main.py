@@ -1,23 +1,51 @@
-"""``lobby teller``: run the console until its window closes."""
+"""``lobby teller``: the teller console's composition root."""
 
 from __future__ import annotations
 
 from lobby.db import Database
-from ui.common.app import make_app
-from ui.teller.window import bootstrap
+from lobby.queries.branch import counter_choices
+from lobby.settings import Settings
+from ui.common.running import App, open_database
+from ui.common.running import run as run_app
+from ui.common.tasks import TaskRunner
+from ui.feed import LiveFeed
+from ui.teller.controller import TellerController
+from ui.teller.window import TellerWindow
+
+#: The console's window size (a counter's screen).
+SIZE = (1366, 768)
 
 
-def run(db: Database, counter: int | None, staff: str | None = None) -> int:
-    """Show the teller console on ``db`` and run the event loop."""
-    app = make_app()
-    window, feed, runner = bootstrap(db, counter)
+def bootstrap(
+    settings: Settings,
+    db: Database | None = None,
+    *,
+    counter: int | None = None,
+    staff: str = "",
+) -> App[TellerWindow]:
+    """Build a teller console: runner, controller, feed and window.
+
+    Args:
+        settings: The settings (the database they name unless ``db`` is given).
+        db: The branch's database, when already open.
+        counter: Preselect this counter on the sign-in page.
+        staff: Prefill the staff id.
+    """
+    db = db or open_database(settings)
+    with db.read() as session:
+        counters = counter_choices(session)
+    runner = TaskRunner()
+    controller = TellerController(db, runner)
+    window = TellerWindow(controller, runner, counters, counter)
     if staff:
         window.sign_in.staff.setText(staff)
         window.sign_in.pin.setFocus()
-    window.resize(1366, 768)
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        feed.stop()
-        runner.wait()
+    feed = LiveFeed(db, after_id=None)
+    feed.events.connect(controller.on_events)
+    feed.start()
+    return App(settings, db, feed, runner, window)
+
+
+def run(settings: Settings, db: Database, counter: int | None, staff: str | None = None) -> int:
+    """Show the teller console and run the event loop."""
+    return run_app(lambda: bootstrap(settings, db, counter=counter, staff=staff or ""), size=SIZE)

@@ -5,12 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget, QWidget
 
-from lobby.db import Database
-from lobby.queries.branch import counter_choices
 from lobby.queries.counter_view import CounterOverview
 from lobby.staff import StaffView
 from ui.common.tasks import TaskRunner
-from ui.feed import LiveFeed
 from ui.teller.console import ConsolePage
 from ui.teller.controller import TellerController
 from ui.teller.dialogs import BreakDialog, ConfirmDialog, FinishDialog, TransferDialog
@@ -161,22 +158,3 @@ class TellerWindow(QMainWindow):
         dialog.accepted.connect(on_accept)
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         dialog.open()
-
-
-def bootstrap(
-    db: Database, counter: int | None = None, parent: QWidget | None = None
-) -> tuple[TellerWindow, LiveFeed, TaskRunner]:
-    """Build a teller console on ``db``: runner, controller, feed and window.
-
-    Returns:
-        The window, its live feed (started) and its task runner.
-    """
-    with db.read() as session:
-        counters = counter_choices(session)
-    runner = TaskRunner()
-    controller = TellerController(db, runner)
-    window = TellerWindow(controller, runner, counters, counter)
-    feed = LiveFeed(db, after_id=None)
-    feed.events.connect(controller.on_events)
-    feed.start()
-    return window, feed, runner

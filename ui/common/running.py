@@ -1,0 +1,83 @@
+"""One running app: what each app's ``bootstrap(settings)`` builds, and the one event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from PySide6.QtWidgets import QWidget
+
+from lobby.db import Database
+from lobby.settings import Settings
+from ui.common.app import make_app
+from ui.common.health import check_at_start
+from ui.common.tasks import TaskRunner
+from ui.feed import LiveFeed
+
+W = TypeVar("W", bound=QWidget)
+
+
+class Device(Protocol):
+    """A device an app owns (a print queue, an announcer): closed with the app."""
+
+    def close(self) -> None:
+        """Finish what is queued, then release the device."""
+
+
+@dataclass
+class App(Generic[W]):
+    """The parts of one running app, the same for every app.
+
+    Attributes:
+        settings: The settings it was built from.
+        db: The branch's database.
+        feed: The journal feed (started).
+        runner: Runs the app's reads and operations off the GUI thread.
+        window: The main window (not shown yet).
+        devices: The devices it owns, closed last.
+    """
+
+    settings: Settings
+    db: Database
+    feed: LiveFeed
+    runner: TaskRunner
+    window: W
+    devices: tuple[Device, ...] = ()
+
+    def close(self) -> None:
+        """Close the window, stop the feed, finish the tasks, then close the devices."""
+        self.window.close()
+        self.feed.stop()
+        self.runner.wait()
+        for device in self.devices:
+            device.close()
+
+
+def open_database(settings: Settings) -> Database:
+    """The database ``settings`` names, on the clock it names."""
+    return Database.open(
+        settings.db, clock=settings.clock(), synchronous=settings.sqlite_synchronous
+    )
+
+
+def run(build: Callable[[], App[Any]], *, size: tuple[int, int], full_screen: bool = False) -> int:
+    """Create the QApplication, build the app, show it and run the event loop.
+
+    Args:
+        build: The app's ``bootstrap`` with its arguments bound.
+        size: The window's size unless full screen.
+        full_screen: Show the window full screen (kiosk, hall display).
+    """
+    qt = make_app()
+    app = build()
+    check_at_start(app.window, app.db, app.settings)
+    if full_screen:
+        app.window.showFullScreen()
+    else:
+        app.window.resize(*size)
+        app.window.show()
+    try:
+        return qt.exec()
+    finally:
+        app.close()
