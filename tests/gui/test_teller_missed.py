@@ -114,7 +114,7 @@ def test_a_code_typed_while_50_events_arrive_arrives_whole(open_console, db: Dat
 
 def test_a_code_scanned_while_finishing_is_called_next(open_console, db: Database) -> None:  # type: ignore[no-untyped-def]
     issue(db)
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         wanted = engine.issue_ticket(uow, "account")  # counter 1 serves it at tier 2
     console = open_console(1)
     console.press("call")
