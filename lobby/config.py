@@ -44,8 +44,22 @@ class BranchInfo(_Strict):
         return value
 
 
+class RetentionConfig(_Strict):
+    """How many days personal data is kept after its day closes (0: erased at the close).
+
+    Visits (phone, greeter and teller notes, rating comments) count from their
+    business day, appointments (name, phone) from the day they were due, complaints
+    (contact, description, resolution, notes) from the day they were closed; open
+    complaints are kept. See :mod:`lobby.lifecycle.retention`.
+    """
+
+    visit_days: int = Field(default=30, ge=0, le=3660)
+    appointment_days: int = Field(default=90, ge=0, le=3660)
+    complaint_days: int = Field(default=365, ge=0, le=3660)
+
+
 class PolicyConfig(_Strict):
-    """Routing policy (see :mod:`lobby.routing`)."""
+    """Routing policy (see :mod:`lobby.routing`) and how long personal data is kept."""
 
     head_start_min: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_HEAD_START_MIN))
     interleave: int = Field(default=3, ge=0)
@@ -55,6 +69,7 @@ class PolicyConfig(_Strict):
     missed_grace_min: float = Field(default=15.0, ge=0, le=240)
     #: A console left untouched this long signs its teller out (open ticket parked).
     idle_sign_out_min: float = Field(default=20.0, ge=1, le=480)
+    retention: RetentionConfig = RetentionConfig()
 
     @field_validator("head_start_min")
     @classmethod
@@ -146,8 +161,8 @@ class StaffConfig(_Strict):
     @field_validator("pin")
     @classmethod
     def _digits(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"\d{4,12}", value):
-            raise ValueError("a PIN has 4 to 12 digits and nothing else")
+        if value is not None and not re.fullmatch(r"[0-9]{4,8}", value):
+            raise ValueError("a PIN has 4 to 8 digits (0-9) and nothing else")
         return value
 
     @field_validator("code", mode="before")

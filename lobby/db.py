@@ -12,7 +12,7 @@ import getpass
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,10 +23,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from lobby.access import Credential, Op, Principal, authenticate
 from lobby.clock import Clock, SystemClock, business_day
-from lobby.errors import DatabaseUnavailable, InvalidInput, first_line
+from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied, first_line
+from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event
-from lobby.validation import check_text, column_length, install_row_checks, one_line
+from lobby.validation import install_row_checks, one_line
 from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
@@ -63,9 +65,11 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
     except ArgumentError as exc:
         raise InvalidInput(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
+        if parsed.database and parsed.database != ":memory:":
+            path = Path(parsed.database).expanduser()
+            # created at the first connection, as SQLite would, but for the owner only
+            event.listen(engine, "do_connect", lambda *_: create_private_file(path))
         _install_sqlite_pragmas(engine, synchronous, busy_timeout_ms)
         return engine
     if parsed.get_backend_name() == "postgresql":
@@ -73,6 +77,41 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
     raise InvalidInput(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
     )
+
+
+def create_private_file(path: Path) -> None:
+    """Create a new database file (and its directory) for its owner only (0600, 0700).
+
+    The file holds phone numbers and PIN hashes; SQLite gives its WAL and shared-memory
+    files the mode of the database file. An existing file is left as it is (see
+    :func:`exposed_file_warning`).
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        with suppress(FileExistsError):  # another process created it first
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def exposed_file_warning(url: str) -> str | None:
+    """A warning when the SQLite file at ``url`` can be read by other users, else ``None``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database).expanduser()
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return None
+    if mode & 0o007:
+        return (
+            f"warning: {path} can be read by every user (mode {mode:04o}); it holds phone "
+            f"numbers and PIN hashes: chmod 600 {path}"
+        )
+    return None
 
 
 def _install_sqlite_pragmas(engine: Engine, synchronous: str, busy_timeout_ms: int) -> None:
@@ -110,15 +149,22 @@ class UnitOfWork:
     Attributes:
         session: The ORM session of this transaction.
         now: The moment the action happened (one value for the whole action).
-        actor: Who did it: a staff id, a device id or the operating-system user.
+        principal: Who acts, as authenticated in this transaction (see :mod:`lobby.access`).
+        actor: The journal's name for them: a staff id, a device id or the system's origin.
+        authorised: The operations :func:`lobby.access.authorise` allowed in this unit of
+            work; the journal writes nothing for one that authorised none.
     """
 
-    def __init__(self, session: Session, now: datetime, actor: str, branch: Branch) -> None:
+    def __init__(
+        self, session: Session, now: datetime, principal: Principal, branch: Branch
+    ) -> None:
         self.session = session
         self.now = now
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.code
         self.branch = branch
         self.pending: list[PendingEvent] = []
+        self.authorised: set[Op] = set()
 
     @property
     def today(self) -> Any:
@@ -178,19 +224,23 @@ class Database:
                 session.rollback()
 
     @contextmanager
-    def unit_of_work(self, actor: str | None = None) -> Iterator[UnitOfWork]:
+    def unit_of_work(self, credential: Credential) -> Iterator[UnitOfWork]:
         """Run one action in one transaction; commit on success, roll back on any error.
 
         Args:
-            actor: Who acts; defaults to the operating-system user.
+            credential: Who acts: a staff session, a checked PIN, an enrolled device's
+                key, or the system; checked here, in the same transaction.
+
+        Raises:
+            AuthenticationFailed: The credential does not hold (expired session, disabled
+                member, withdrawn device); nothing is written.
         """
-        actor = actor or default_actor()
-        check_text("the actor (staff id)", actor, column_length(Event.actor) or 64, multiline=False)
         with self.transaction() as session:
             branch = session.get(Branch, 1)
             if branch is None:
                 raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
-            uow = UnitOfWork(session, self.clock.now(), actor, branch)
+            now = self.clock.now()
+            uow = UnitOfWork(session, now, authenticate(session, credential, now), branch)
             yield uow
             self.write_journal(uow)
 
@@ -201,23 +251,40 @@ class Database:
             yield session
 
     def write_journal(self, uow: UnitOfWork) -> None:
-        """Append the unit of work's pending events; call last, just before commit."""
+        """Append the unit of work's pending events; call last, just before commit.
+
+        Raises:
+            PermissionDenied: The unit of work changed something without authorising any
+                operation (a write path that skipped :func:`lobby.access.authorise`).
+        """
         if not uow.pending:
             return
+        if not uow.authorised:
+            raise PermissionDenied(
+                f"{uow.actor} changed the branch without an operation allowed to its role"
+            )
         if self.is_postgresql:
             uow.session.execute(select_advisory_lock())
         uow.session.flush()  # rows the events refer to must exist first
-        rows = [
-            {
-                "at": uow.now,
-                "kind": str(p.kind),
-                "ticket_id": p.ticket_id,
-                "counter_id": p.counter_id,
-                "actor": uow.actor,
-                "payload": p.payload,
-            }
-            for p in uow.pending
-        ]
+        prev = chain_head(uow.session)  # appends are serialised: nobody chains in between
+        rows = []
+        for p in uow.pending:
+            digest = event_digest(
+                prev, uow.now, str(p.kind), p.ticket_id, p.counter_id, uow.actor, p.payload
+            )
+            rows.append(
+                {
+                    "at": uow.now,
+                    "kind": str(p.kind),
+                    "ticket_id": p.ticket_id,
+                    "counter_id": p.counter_id,
+                    "actor": uow.actor,
+                    "payload": p.payload,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev = digest
         uow.session.execute(insert(Event), rows)
         if self.is_postgresql:
             # listeners re-read the journal after their last id; the payload is a hint only

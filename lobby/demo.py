@@ -26,7 +26,7 @@ from lobby.db import Database
 from lobby.errors import LobbyError, NothingToCall
 from lobby.feed import Feed, change_detector
 from lobby.queries.board import board
-from lobby.sample_history import MovableClock, play_days
+from lobby.sample_history import TELLERS, MovableClock, play_days, sample_staff
 from lobby.seeding import initialise
 
 #: Windows the demo opens: (command, its arguments). Each app issue adds its own.
@@ -48,13 +48,13 @@ def _greeter(db: Database, stop: threading.Event, speed: float, rng: random.Rand
 
         codes = [s.code for s in session.query(Service).filter(Service.active)]
     while not stop.wait(rng.uniform(0.6, 1.6) / speed):
-        with db.unit_of_work("greeter-demo") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             engine.issue_ticket(uow, rng.choice(codes), category=rng.choice(CATEGORIES))
 
 
 def _teller(db: Database, counter: int, stop: threading.Event, speed: float, seed: int) -> None:
     rng = random.Random(seed)
-    actor = f"teller-demo-{counter}"
+    actor = sample_staff(db, TELLERS.get(counter, "T01"))
     while not stop.is_set():
         try:
             with db.unit_of_work(actor) as uow:
@@ -105,7 +105,9 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
         url = f"sqlite:///{Path(workdir.name) / 'lobby.db'}"
     clock = MovableClock()
     db = Database.open(url, clock=clock)
-    initialise(db, load_branch_config(SAMPLE_BRANCH), "demo")
+    # a throwaway branch: the sample PINs stay valid instead of being changed first
+    initialise(db, load_branch_config(SAMPLE_BRANCH), "demo", waive_pin_change=True)
+    print("Demo branch: the sample PINs work as they are (no change at first sign-in).")
     windows = [] if args.headless or not has_display() else list(APP_WINDOWS)
     # the manager's reports need past days; only a fresh demo database gets them
     if windows and args.history_days and workdir is not None:

@@ -12,21 +12,24 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, authorise
 from lobby.db import Database, UnitOfWork
 from lobby.errors import PermissionDenied
 from lobby.models import Staff
-from lobby.security import verify_pin
 from lobby.staff import StaffView, sign_in
 
 MANAGER = "manager"
 
 
-def require_manager(target: UnitOfWork | Session, staff_code: str | None = None) -> StaffView:
+def require_manager(
+    target: UnitOfWork | Session, staff_code: str | None = None, *, op: Op = Op.CONFIGURE
+) -> StaffView:
     """Check that ``staff_code`` is an active manager; call it inside the operation.
 
     Args:
         target: The operation's unit of work, or a read session.
-        staff_code: Who acts; defaults to the unit of work's actor.
+        staff_code: Who acts; defaults to the unit of work's (authenticated) actor.
+        op: The operation a unit of work authorises (see :data:`lobby.access.OPERATION_ROLES`).
 
     Returns:
         The manager.
@@ -46,30 +49,32 @@ def require_manager(target: UnitOfWork | Session, staff_code: str | None = None)
         raise PermissionDenied(f"{cleaned or '(nobody)'} is not an active staff member")
     if member.role != MANAGER:
         raise PermissionDenied(f"{member.code} is a {member.role}: only a manager may do this")
+    if isinstance(target, UnitOfWork):
+        if staff_code is not None and cleaned != target.actor:
+            raise PermissionDenied(f"{target.actor} may not act as {cleaned}")
+        authorise(target, op)
     return StaffView(member.code, member.name, member.role)
 
 
 def check_manager_pin(db: Database, code: str, pin: str, *, device: str) -> StaffView:
     """Check a manager's id and PIN for a one-off command (the CLI).
 
-    A right PIN writes nothing, so a refused command leaves the database as it was.
-    Anything else goes through :func:`lobby.staff.sign_in`, which counts the failure,
-    locks the account after five and journals the attempt.
+    The check is :func:`lobby.staff.sign_in`'s (the attempt is counted before the PIN
+    is checked, so guesses made at once cannot beat the lock); a right PIN journals
+    nothing and leaves the failure count where it was, so a refused command leaves the
+    database as it was.
 
     Raises:
         AuthenticationFailed: Wrong id or PIN, or a locked account.
         PermissionDenied: The PIN is right but the member is not a manager.
     """
-    cleaned = code.strip().upper()
-    with db.read() as session:
-        member = session.scalar(select(Staff).where(Staff.code == cleaned, Staff.active))
-        unlocked = member is not None and (
-            member.locked_until is None or member.locked_until <= db.clock.now()
-        )
-        if member is not None and unlocked and verify_pin(member.pin_hash, pin):
-            if member.role != MANAGER:
-                raise PermissionDenied(
-                    f"{member.code} is a {member.role}: only a manager may do this"
-                )
-            return StaffView(member.code, member.name, member.role)
-    return sign_in(db, cleaned, pin, MANAGER, device=device)
+    return sign_in(
+        db,
+        code,
+        pin,
+        MANAGER,
+        device=device,
+        session=False,
+        journal_success=False,
+        wrong_role=PermissionDenied,
+    )

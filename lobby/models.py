@@ -157,6 +157,42 @@ class Staff(Base):
     failed_attempts: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
+    must_change_pin: Mapped[bool] = mapped_column(default=False)
+
+
+class StaffSession(Base):
+    """A staff member's sign-in, held by an app or a ``lobby sign-in``; it expires.
+
+    Only a hash of the session's token is stored: the token itself stays with its holder.
+    """
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    origin: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    staff: Mapped[Staff] = relationship(lazy="joined", innerjoin=True)
+
+
+class Device(Base):
+    """A device enrolled by a manager to act on its own (a kiosk greeter, a rating pad).
+
+    It proves itself with a credential kept in its config directory; only its hash is here.
+    """
+
+    __tablename__ = "device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    enrolled_by: Mapped[str] = mapped_column(String(32))
+    enrolled_at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class Visit(Base):
@@ -226,7 +262,11 @@ class Ticket(Base):
     outcome: Mapped[str | None] = mapped_column(String(16))
     follow_up: Mapped[str | None] = mapped_column(Text)
     transfer_note: Mapped[str | None] = mapped_column(Text)
+    # why it was parked or cancelled: free text, kept here and never in the journal
+    remark: Mapped[str | None] = mapped_column(Text)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    #: The wait estimate's own expected minutes at issue, for its self-calibration.
+    estimate_min: Mapped[float | None]
     visit: Mapped[Visit] = relationship(back_populates="tickets")
     # joined: every operation shows the ticket's service and counter
     service: Mapped[Service] = relationship(lazy="joined", innerjoin=True)
@@ -245,7 +285,7 @@ class TicketSequence(Base):
 
 
 class Event(Base):
-    """One journal row: what changed, when, where and by whom. Append-only."""
+    """One journal row: what changed, when, where and by whom. Append-only, hash-chained."""
 
     __tablename__ = "event"
 
@@ -256,6 +296,9 @@ class Event(Base):
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
     actor: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the chain (see lobby.journal): this event's hash over its content and prev_hash
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Rating(Base):

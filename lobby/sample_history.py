@@ -16,16 +16,53 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from lobby import engine
+from lobby.access import Credential
 from lobby.clock import zone
+from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.engine.rating_pad import pad_actor
 from lobby.errors import NothingToCall
+from lobby.staff import sign_in
 
 SERVICES = (("cash", 0.5, 5.0), ("account", 0.2, 12.0), ("wealth", 0.1, 18.0),
             ("enquiry", 0.15, 6.0), ("loans", 0.05, 22.0))  # fmt: skip
 CATEGORIES = (("regular", 0.8), ("elderly", 0.12), ("disabled", 0.03), ("vip", 0.05))
 #: Counter number -> staff code that works there in the sample branch.
 TELLERS = {1: "T01", 2: "T02", 3: "T03", 4: "T01", 5: "T02", 6: "T03"}
+_SIGNED_IN: dict[tuple[int, str], Credential] = {}
+
+
+def sample_pad(db: Database, counter: int) -> Credential:
+    """The demo counter's rating pad, enrolled by the sample manager on first use."""
+    from lobby.enrolment import enrol_device
+
+    key = (id(db), pad_actor(counter))
+    if key not in _SIGNED_IN:
+        with db.unit_of_work(sample_staff(db, "M01")) as uow:
+            _SIGNED_IN[key] = enrol_device(uow, pad_actor(counter), "rating_pad")
+    return _SIGNED_IN[key]
+
+
+def sample_staff(db: Database, code: str) -> Credential:
+    """The sample branch's ``code``, signed in once with the sample file's PIN.
+
+    For the demo's throwaway branch and screenshots only (their PINs are never changed).
+    """
+    key = (id(db), code)
+    if key not in _SIGNED_IN:
+        pins = {m.code: m.pin for m in load_branch_config(SAMPLE_BRANCH).staff}
+        staff = sign_in(
+            db,
+            code,
+            pins[code] or "",
+            None,
+            device="demo",
+            session=False,
+            journal_success=False,
+        )
+        assert staff.credential is not None, "the demo branch waives the PIN change"
+        _SIGNED_IN[key] = staff.credential
+    return _SIGNED_IN[key]
 
 
 class SettableClock(Protocol):
@@ -116,14 +153,14 @@ def play_day(
                 service = dict((s, m) for s, _, m in SERVICES).get(called, 8.0)
                 minutes = max(1.0, rng.expovariate(1 / service))
                 clock.set(moment + timedelta(seconds=30))
-                with db.unit_of_work(TELLERS.get(counter, "T01")) as uow:
+                with db.unit_of_work(sample_staff(db, TELLERS.get(counter, "T01"))) as uow:
                     engine.start(uow, counter)
                 heapq.heappush(
                     events, (moment + timedelta(minutes=minutes), order, "done", counter)
                 )
             continue
         score: int | None = None
-        with db.unit_of_work(TELLERS.get(counter, "T01")) as uow:
+        with db.unit_of_work(sample_staff(db, TELLERS.get(counter, "T01"))) as uow:
             if kind == "gone":
                 engine.no_show(uow, counter)
             else:
@@ -138,12 +175,12 @@ def play_day(
                         ticket_number=ticket.number,
                     )
         if score is not None:  # the customer rates on the counter's pad
-            with db.unit_of_work(pad_actor(counter)) as uow:
+            with db.unit_of_work(sample_pad(db, counter)) as uow:
                 engine.rate_visit(uow, ticket.number, score)
         order += 1
         heapq.heappush(events, (moment, order, "free", counter))
     clock.set(datetime.combine(day, time(18, 0), local))
-    with db.unit_of_work("close-day") as uow:
+    with db.unit_of_work(sample_staff(db, "M01")) as uow:
         engine.close_day(uow, day)
     return issued
 
@@ -162,14 +199,14 @@ PEAKS = ((1.0, 0.8), (1.5, 1.2), (4.0, 0.7), (6.0, 1.0))
 def _arrive(db: Database, rng: random.Random) -> None:
     service = rng.choices([s for s, _, _ in SERVICES], [w for _, w, _ in SERVICES])[0]
     category = rng.choices([c for c, _ in CATEGORIES], [w for _, w in CATEGORIES])[0]
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(sample_staff(db, "G01")) as uow:
         engine.issue_ticket(uow, service, category=category)
 
 
 def _call(db: Database, counter: int) -> str | None:
     """Call the next ticket at ``counter``; its service code, or None if none waits."""
     try:
-        with db.unit_of_work(TELLERS.get(counter, "T01")) as uow:
+        with db.unit_of_work(sample_staff(db, TELLERS.get(counter, "T01"))) as uow:
             return engine.call_next(uow, counter).service
     except NothingToCall:
         return None
@@ -218,10 +255,10 @@ def _follow_up_complaints(
         if answered > end:
             continue
         clock.set(answered)
-        with db.unit_of_work("M01") as uow:
+        with db.unit_of_work(sample_staff(db, "M01")) as uow:
             follow_up(uow, reference, status="in_progress", assign_to="M01")
         if rng.random() < 0.75:
             clock.set(answered + timedelta(hours=rng.uniform(1, 20)))
-            with db.unit_of_work("M01") as uow:
+            with db.unit_of_work(sample_staff(db, "M01")) as uow:
                 follow_up(uow, reference, status="resolved", resolution=rng.choice(RESOLUTIONS))
                 follow_up(uow, reference, status="informed", channel="phone")

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, SystemActor, authenticate, authorise
 from lobby.config import (
     BranchConfig,
     CounterConfig,
@@ -17,7 +18,7 @@ from lobby.config import (
     ProfileConfig,
     ServiceConfig,
 )
-from lobby.db import Database, UnitOfWork, default_actor
+from lobby.db import Database, UnitOfWork
 from lobby.errors import ConfigError
 from lobby.models import (
     Branch,
@@ -61,21 +62,50 @@ def ensure_branch(session: Session, config: BranchConfig) -> Branch:
     return branch
 
 
-def initialise(db: Database, config: BranchConfig, actor: str | None = None) -> dict[str, int]:
-    """Create or upgrade the schema and load ``config``, all or nothing for the data.
+def initialise(
+    db: Database,
+    config: BranchConfig,
+    actor: str | None = None,
+    *,
+    waive_pin_change: bool = False,
+) -> dict[str, int]:
+    """Create or upgrade the schema; on an empty database, load ``config``.
+
+    A database that already has its branch keeps its staff, PINs, branch secret and
+    configuration as they are: applying a branch file to a live branch is a manager's
+    ``lobby config import``. The PINs a branch file brings must be changed at each
+    member's first sign-in, unless ``waive_pin_change`` (a throwaway demo or test branch).
 
     Returns:
-        The summary of :func:`apply_config`.
+        How many services, counters and staff the branch has, and whether ``config``
+        was loaded (``loaded`` 1) or the branch was already there (0).
     """
     from lobby.migrate import upgrade  # Alembic loads only when a schema may change
 
     upgrade(db.engine)
     with db.transaction() as session:
+        if session.get(Branch, 1) is not None:
+            return {**branch_counts(session), "loaded": 0}
         branch = ensure_branch(session, config)
-        uow = UnitOfWork(session, db.clock.now(), actor or default_actor(), branch)
+        now = db.clock.now()
+        uow = UnitOfWork(
+            session, now, authenticate(session, SystemActor(actor or "init"), now), branch
+        )
+        authorise(uow, Op.LOAD_BRANCH)  # only an empty database: nobody could sign in yet
         summary = apply_config(uow, config)
+        for member in session.scalars(select(Staff)):
+            member.must_change_pin = not waive_pin_change
         db.write_journal(uow)
-    return summary
+    return {**summary, "loaded": 1}
+
+
+def branch_counts(session: Session) -> dict[str, int]:
+    """How many active services and counters, and how many staff, the branch has."""
+    return {
+        "services": len(session.scalars(select(Service.id).where(Service.active)).all()),
+        "counters": len(session.scalars(select(Counter.id).where(Counter.active)).all()),
+        "staff": len(session.scalars(select(Staff.id)).all()),
+    }
 
 
 def apply_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
@@ -105,6 +135,7 @@ def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
     """
     session = uow.session
     ensure_branch(session, config)
+
     def fill_service(row: Service, sc: ServiceConfig, order: int) -> None:
         row.prefix, row.name_zh, row.name_en = sc.prefix, sc.name_zh, sc.name_en
         row.description_zh, row.description_en = sc.description_zh, sc.description_en

@@ -31,6 +31,7 @@ class PrintableTicket:
     issued_local: datetime
     documents: tuple[tuple[str, str], ...]
     code: str
+    wait_rough: bool = False
     notice_zh: str = NOTICE_ZH
     notice_en: str = NOTICE_EN
 
@@ -60,6 +61,7 @@ def printable_ticket(
         ahead=wait.ahead,
         wait_low_min=wait.low_min,
         wait_high_min=wait.high_min,
+        wait_rough=wait.rough,
         issued_local=ticket.issued_at.astimezone(zone(branch.timezone)),
         documents=tuple((d["zh"], d["en"]) for d in service.documents),
         code=ticket_link(base_url, code),

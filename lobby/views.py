@@ -95,6 +95,8 @@ class ServiceQueue:
     longest_wait_min: float
     wait_low_min: int = 0
     wait_high_min: int = 0
+    #: The estimate has little to go on: its range is wide, say "about".
+    wait_rough: bool = False
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,12 @@ class EventKind(StrEnum):
     SIGNED_IN = "signed_in"
     SIGN_IN_FAILED = "sign_in_failed"
     STAFF_LOCKED = "staff_locked"
+    SIGNED_OUT = "signed_out"
+    PIN_CHANGED = "pin_changed"
+    # access: enrolled devices, unmasked contacts, reprints
+    DEVICE_ENROLLED = "device_enrolled"
+    CONTACT_REVEALED = "contact_revealed"
+    REPRINTED = "reprinted"
     # complaints
     COMPLAINT_FILED = "complaint_filed"
     COMPLAINT_UPDATED = "complaint_updated"
@@ -60,6 +66,10 @@ class EventKind(StrEnum):
     BACKUP_MADE = "backup_made"
     BACKUP_FAILED = "backup_failed"
     RESTORED = "restored"
+    # personal data: erased when its retention ends, or for one person on request
+    PERSONAL_DATA_PURGED = "personal_data_purged"
+    PERSON_EXPORTED = "person_exported"
+    PERSON_ERASED = "person_erased"
 
 
 class CounterStatus(StrEnum):
@@ -104,17 +114,25 @@ DEVICE_CHANGES = frozenset({K.RATING_PAD_ONLINE, K.RATING_PAD_OFFLINE})
 #: The branch's configuration changed (services, counters, profiles, notices, policy).
 CONFIG_CHANGES = frozenset({K.CONFIG_LOADED, K.CONFIG_CHANGED, K.PROFILE_CHANGED})
 
+#: Personal data was erased: visits' details and complaints' texts read differently.
+ERASURES = frozenset({K.PERSONAL_DATA_PURGED, K.PERSON_ERASED})
+
 #: What a visit holds changed (the details a teller sees, the rating).
-VISIT_CHANGES = frozenset({K.DETAILS_CONFIRMED, K.VISIT_RATED})
+VISIT_CHANGES = frozenset({K.DETAILS_CONFIRMED, K.VISIT_RATED}) | ERASURES
 
 #: Somebody signed in, failed to, or was locked out.
-STAFF_CHANGES = frozenset({K.SIGNED_IN, K.SIGN_IN_FAILED, K.STAFF_LOCKED})
+STAFF_CHANGES = frozenset({
+    K.SIGNED_IN, K.SIGN_IN_FAILED, K.STAFF_LOCKED, K.SIGNED_OUT, K.PIN_CHANGED,
+})  # fmt: skip
 
 #: A complaint was filed or followed up.
-COMPLAINT_CHANGES = frozenset({K.COMPLAINT_FILED, K.COMPLAINT_UPDATED})
+COMPLAINT_CHANGES = frozenset({K.COMPLAINT_FILED, K.COMPLAINT_UPDATED}) | ERASURES
 
 #: Journalled for reports and audits; no screen shows them live.
-RECORD_ONLY = frozenset({K.APPOINTMENT_BOOKED, K.DIVERTED})
+RECORD_ONLY = frozenset({
+    K.APPOINTMENT_BOOKED, K.DIVERTED, K.PERSON_EXPORTED, K.DEVICE_ENROLLED,
+    K.CONTACT_REVEALED, K.REPRINTED,
+})  # fmt: skip
 
 #: Backups and restores (a restore runs with the apps closed: they start afresh).
 LIFECYCLE = frozenset({K.BACKUP_MADE, K.BACKUP_FAILED, K.RESTORED})

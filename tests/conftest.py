@@ -18,7 +18,12 @@ import pytest
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.seeding import initialise
-from tests.helpers import ManualClock
+from tests.helpers import (
+    ManualClock,
+    enrol_test_devices,
+    keep_test_device_keys,
+    open_test_sessions,
+)
 from tests.pgserver import PostgresServer
 
 # Qt needs a platform before the first QApplication; offscreen works with no display.
@@ -46,11 +51,14 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "LOBBY_PAPER_WIDTH_MM",
         "LOBBY_PRINTER_TIMEOUT_S",
         "LOBBY_NOW",
+        "LOBBY_STAFF",
+        "LOBBY_PIN",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    keep_test_device_keys()  # the enrolled test devices' keys, where the apps look
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +85,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file holding the migrated schema and the sample branch."""
     path = tmp_path_factory.mktemp("template") / "lobby.db"
     db = Database.open(f"sqlite:///{path}")
-    initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup")
+    initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup", waive_pin_change=True)
+    open_test_sessions(db)
+    enrol_test_devices(db)
     db.dispose()  # the last connection checkpoints the WAL into the main file
     return path
 
@@ -87,7 +97,9 @@ def pg_template(pg_server: PostgresServer) -> str:
     """A PostgreSQL database holding the migrated schema and the sample branch."""
     pg_server.create_database("lobby_template")
     db = Database.open(pg_server.url("lobby_template"))
-    initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup")
+    initialise(db, load_branch_config(SAMPLE_BRANCH), "test-setup", waive_pin_change=True)
+    open_test_sessions(db)
+    enrol_test_devices(db)
     db.dispose()
     return "lobby_template"
 

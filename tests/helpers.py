@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from lobby.access import DeviceKey, SessionToken
+
+if TYPE_CHECKING:
+    from lobby.db import Database
 
 #: 10:00 in Shanghai on a Monday: the branch is open.
 BRANCH_MORNING = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -30,3 +38,104 @@ def environment_at(clock: ManualClock) -> dict[str, str]:
     business day, not the wall clock's, which differs after midnight in the branch.
     """
     return {**os.environ, "LOBBY_NOW": clock.now().isoformat()}
+
+
+#: The sample branch's PINs (resources/branches/sample.toml).
+SAMPLE_PINS = {"T01": "1111", "T02": "2222", "T03": "3333", "G01": "2468", "M01": "9999"}
+
+
+def test_token(code: str) -> str:
+    """The session token the test databases hold for sample staff member ``code``."""
+    return f"test-session-{code}"
+
+
+def actor(code: str) -> SessionToken:
+    """A signed-in sample staff member: ``db.unit_of_work(actor("T01"))``.
+
+    Every test database (copied from the session's template) holds a long session for
+    each sample member, made by :func:`open_test_sessions`; each unit of work checks it
+    like any other session (a disabled member is refused).
+    """
+    return SessionToken(test_token(code), code)
+
+
+#: Devices every test database has enrolled (role rating_pad), with known keys.
+TEST_DEVICES = tuple(f"{kind}-{n}" for kind in ("pad", "rating-counter") for n in range(1, 9))
+
+
+def device(code: str) -> DeviceKey:
+    """An enrolled test device's key: ``db.unit_of_work(device("pad-1"))``."""
+    return DeviceKey(code, f"test-device-{code}")
+
+
+def enrol_test_devices(db: Database) -> None:
+    """Enrol :data:`TEST_DEVICES` in ``db`` with the keys :func:`device` gives."""
+    from lobby.access import token_hash
+    from lobby.models import Device
+
+    with db.transaction() as session:
+        for code in TEST_DEVICES:
+            session.add(
+                Device(
+                    code=code,
+                    role="rating_pad",
+                    secret_hash=token_hash(device(code).secret),
+                    enrolled_by="tests",
+                    enrolled_at=db.clock.now(),
+                )
+            )
+
+
+def keep_test_device_keys() -> None:
+    """Put the test devices' keys in this user's config dir, where the apps look."""
+    from lobby.keyfiles import save_device_key
+
+    for code in TEST_DEVICES:
+        save_device_key("test", device(code))
+
+
+def open_test_sessions(db: Database, only: list[str] | None = None) -> None:
+    """Give each staff member of ``db`` (or those in ``only``) a ten-year session."""
+    from lobby.access import open_session
+    from lobby.models import Staff
+
+    with db.transaction() as session:
+        now = db.clock.now()
+        members = select(Staff) if only is None else select(Staff).where(Staff.code.in_(only))
+        for member in session.scalars(members):
+            open_session(
+                session,
+                member,
+                now - timedelta(days=365),
+                origin="tests",
+                ttl=timedelta(days=3650),
+                token=test_token(member.code),
+            )
+
+
+def signed_in(db: Database, code: str, pin: str) -> SessionToken:
+    """Sign ``code`` in for real (a member a test added) and return their session."""
+    from lobby.staff import sign_in
+
+    view = sign_in(db, code, pin, None, device="tests")
+    assert isinstance(view.credential, SessionToken)
+    return view.credential
+
+
+def as_staff(code: str) -> list[str]:
+    """CLI arguments acting as sample member ``code``: ``["--staff", code, "--pin", PIN]``."""
+    return ["--staff", code, "--pin", SAMPLE_PINS[code]]
+
+
+def add_test_staff(
+    db: Database, codes: list[str], role: str = "manager", pin: str = "4321"
+) -> None:
+    """Add staff ``codes`` (e.g. one per worker process), each with a test session."""
+    from lobby.models import Staff
+    from lobby.security import hash_pin
+
+    stored = hash_pin(pin)
+    with db.transaction() as session:
+        for code in codes:
+            session.add(Staff(code=code, name=code, role=role, pin_hash=stored))
+    open_test_sessions(db, only=codes)

@@ -46,6 +46,8 @@ SYSTEM_USER = "postgres"
 #: The database superuser that ``initdb`` creates.
 DEFAULT_USER = "lobby"
 HOST = "127.0.0.1"
+#: Roles that sign in with a password on a TLS server (the least-privilege pair).
+PASSWORD_ROLES = ("lobby_owner", "lobby_app")
 
 _INSTALL_HINT = (
     "Install the Debian package 'postgresql' (apt-get install postgresql), "
@@ -138,6 +140,7 @@ class PostgresServer:
         user: str = DEFAULT_USER,
         max_connections: int = 200,
         start_timeout: float = 60.0,
+        tls: bool = False,
     ) -> None:
         """Describe a server; nothing runs until :meth:`start`.
 
@@ -148,6 +151,9 @@ class PostgresServer:
             max_connections: The server's ``max_connections`` setting.
             start_timeout: Seconds ``pg_ctl`` waits for the server to accept
                 connections.
+            tls: Serve TLS only, with a certificate for 127.0.0.1 signed by a
+                throwaway CA (:attr:`ca_file`); the roles named in
+                :data:`PASSWORD_ROLES` sign in with a password (scram-sha-256).
         """
         self._bindir = Path(bindir) if bindir is not None else None
         self.user = user
@@ -158,6 +164,7 @@ class PostgresServer:
         self._tmpdir: Path | None = None
         self._as_root = os.geteuid() == 0
         self._runuser: list[str] = []
+        self.tls = tls
 
     # -- properties ---------------------------------------------------------
 
@@ -192,6 +199,11 @@ class PostgresServer:
     def data_dir(self) -> Path:
         """The server's data directory."""
         return self.base_dir / "data"
+
+    @property
+    def ca_file(self) -> Path:
+        """The CA certificate that signed the server's (with ``tls``)."""
+        return self.base_dir / "ca.crt"
 
     @property
     def log_file(self) -> Path:
@@ -252,6 +264,8 @@ class PostgresServer:
         atexit.register(self.stop)
         try:
             self._initdb()
+            if self.tls:
+                self._make_certificates()
             self._start_server()
         except BaseException:
             self.stop()
@@ -428,6 +442,74 @@ class PostgresServer:
                     f"{result.stdout}{result.stderr}\n{fallback.stdout}{fallback.stderr}"
                 )
 
+    def _make_certificates(self) -> None:
+        """A throwaway CA, and a server certificate it signs for 127.0.0.1 only."""
+        base, data = self.base_dir, self.data_dir
+
+        def openssl(*args: str) -> None:
+            subprocess.run(["openssl", *args], cwd=base, check=True, capture_output=True)
+
+        openssl(
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=lobby test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+        )
+        openssl(
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            f"/CN={HOST}",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        )
+        (base / "san.ext").write_text(f"subjectAltName=IP:{HOST}\n")
+        openssl(
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "server.crt",
+        )
+        for name in ("server.crt", "server.key"):
+            shutil.copy(base / name, data / name)
+            os.chmod(data / name, 0o600)
+            if self._as_root:
+                entry = pwd.getpwnam(SYSTEM_USER)
+                os.chown(data / name, entry.pw_uid, entry.pw_gid)
+        os.chmod(base / "ca.crt", 0o644)
+        roles = ",".join(PASSWORD_ROLES)
+        hba = (
+            "local all all trust\n"
+            f"hostssl all {roles} {HOST}/32 scram-sha-256\n"
+            f"hostssl all all {HOST}/32 trust\n"
+            f"hostnossl all all {HOST}/32 reject\n"
+        )
+        (data / "pg_hba.conf").write_text(hba)  # fmt: skip
+
     def _server_options(self, port: int) -> str:
         settings = {
             "listen_addresses": HOST,
@@ -438,6 +520,8 @@ class PostgresServer:
             "synchronous_commit": "off",
             "full_page_writes": "off",
         }
+        if self.tls:
+            settings.update(ssl="on", ssl_cert_file="server.crt", ssl_key_file="server.key")
         return " ".join(shlex.quote(f"--{key}={value}") for key, value in settings.items())
 
     def _start_server(self, attempts: int = 3) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from lobby import engine
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
+from lobby.sample_history import sample_pad, sample_staff
 from lobby.seeding import initialise
 from lobby.settings import Settings
 
@@ -63,19 +64,19 @@ def sample_branch() -> Iterator[tuple[Database, ShiftedClock]]:
         clock = ShiftedClock()
         clock.offset = -timedelta(minutes=30)
         db = Database.open(f"sqlite:///{Path(tmp) / 'lobby.db'}", clock=clock)
-        initialise(db, load_branch_config(SAMPLE_BRANCH), "shots")
-        with db.unit_of_work("G01") as uow:
+        initialise(db, load_branch_config(SAMPLE_BRANCH), "shots", waive_pin_change=True)
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             for service in ("cash", "cash", "account", "wealth", "cash", "enquiry"):
                 engine.issue_ticket(uow, service)
         clock.offset = -timedelta(minutes=26)
-        with db.unit_of_work("T02") as uow:
+        with db.unit_of_work(sample_staff(db, "T02")) as uow:
             engine.call_next(uow, 2)
             engine.start(uow, 2)
             engine.transfer(
                 uow, 2, to_service="account", note="客户需办理第二张卡 wants a second card"
             )
         clock.offset = -timedelta(minutes=24)
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             engine.issue_ticket(
                 uow,
                 "cash",
@@ -219,7 +220,7 @@ def _rating_pad(out: Path) -> list[Path]:
 
     files: list[Path] = []
     with sample_branch() as (db, _clock):
-        pad = bootstrap(Settings(), db, counter=1)
+        pad = bootstrap(Settings(), db, counter=1, credential=sample_pad(db, 1))
         window, feed, runner = pad.window, pad.feed, pad.runner
         try:
             for width, height in PAD_SIZES:
@@ -262,16 +263,16 @@ def _display(out: Path) -> list[Path]:
 
     files = []
     with sample_branch() as (db, _clock):
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(sample_staff(db, "T01")) as uow:
             engine.call_next(uow, 1)
-        with db.unit_of_work("T03") as uow:
+        with db.unit_of_work(sample_staff(db, "T03")) as uow:
             engine.call_next(uow, 4)
         for layout, counter in (("board", 2), ("counters", 3)):
             display = bootstrap(Settings(), db, layout=layout)
             window, feed, runner = display.window, display.feed, display.runner
             model = window.model
             try:
-                with db.unit_of_work("T02") as uow:
+                with db.unit_of_work(sample_staff(db, "T02")) as uow:
                     engine.call_next(uow, counter)
                 settle(lambda m=model: m.board is not None and len(m.announced) > 0)  # type: ignore[misc]
                 settle(lambda r=runner: not r.busy)  # type: ignore[misc]
@@ -342,7 +343,7 @@ def _greeter(out: Path) -> list[Path]:
 
     files: list[Path] = []
     with sample_branch() as (db, clock), tempfile.TemporaryDirectory() as paper:
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             appointment = engine.book_appointment(
                 uow, "account", clock.now() + timedelta(minutes=20), customer="王女士"
             )
@@ -438,10 +439,10 @@ def _manager(out: Path) -> list[Path]:
         past = Database(db.engine, history)
         yesterday = business_day(clock.now(), "Asia/Shanghai") - timedelta(days=1)
         play_days(past, history, yesterday, 10, visits=45)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(sample_staff(db, "T01")) as uow:
             engine.call_next(uow, 1)
             engine.start(uow, 1)
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(sample_staff(db, "G01")) as uow:
             for _ in range(14):
                 engine.issue_ticket(uow, "account")
         manager = bootstrap(Settings(), db)

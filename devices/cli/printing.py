@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lobby.cli.context import CliContext
+from lobby.cli.context import CliContext, credentials
 from lobby.cli.plugins import Add
+from lobby.engine import record_reprint
 from lobby.engine.common import ticket_by_number, ticket_view
 from lobby.errors import ConfigError, InvalidInput, LobbyError
 from lobby.models import Branch
@@ -62,7 +63,7 @@ def print_command(args: argparse.Namespace, ctx: CliContext) -> None:
             # Read everything in one short transaction, then print outside it: a slow
             # printer must never hold the database.
             with ctx.unit_of_work() as uow:
-                view = ticket_view(ticket_by_number(uow, args.number, lock=False))
+                view = record_reprint(uow, args.number)
                 base = ctx.settings.web_base_url
                 ticket = printable_ticket(uow.session, view.id, view.code, base)
             printer.print_ticket(ticket)
@@ -141,4 +142,4 @@ def register(add: Add) -> None:
         metavar="MM",
         help="58 or 80 (default: LOBBY_PAPER_WIDTH_MM, else 80)",
     )
-    p.add_argument("--staff", help="actor for the journal (default: OS user)")
+    credentials(p)

@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 from lobby import engine
-from lobby.cli.context import CliContext
+from lobby.access import OPERATION_ROLES, Op
+from lobby.cli.context import CliContext, credentials
 from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
-from lobby.errors import InvalidInput
+from lobby.db import Database, translate_errors
+from lobby.errors import InvalidInput, PermissionDenied
 from lobby.feed import Feed, change_detector
+from lobby.models import Branch
 from lobby.queries.board import board as read_board
 from lobby.reports import MAX_DAYS, Figures, Report, build_report, report_to_csv
 from lobby.seeding import initialise
@@ -25,16 +29,43 @@ Add = Callable[
 
 
 def init(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Create or upgrade the schema and load the branch configuration (idempotent)."""
+    """Create or upgrade the schema; on an empty database, load the branch configuration.
+
+    A database that already has its branch only has its schema upgraded: staff, PINs and
+    the branch secret are left alone (``lobby config import`` applies a file to it).
+    """
     path = args.config or ctx.settings.branch_config or SAMPLE_BRANCH
     config = load_branch_config(Path(path))
     db = ctx.database(must_exist=False)
+    if args.config is not None and current_revision_or_none(db) is not None:
+        with db.read() as session:
+            if session.get(Branch, 1) is not None:
+                raise InvalidInput(
+                    "this database already has its branch: apply a branch file with "
+                    "`lobby config import FILE` (manager), not `lobby init --config`"
+                )
     summary = initialise(db, config, ctx.actor)
-    ctx.emit(
-        {"db": db.engine.url.render_as_string(), "config": str(path), **summary},
-        f"{config.branch.name_zh} {config.branch.name_en}: {summary['services']} services, "
-        f"{summary['counters']} counters, {summary['staff']} staff ready at {db.engine.url}",
+    data = {"db": db.engine.url.render_as_string(), "config": str(path), **summary}
+    counts = (
+        f"{summary['services']} services, {summary['counters']} counters, {summary['staff']} staff"
     )
+    if summary["loaded"]:
+        text = (
+            f"{config.branch.name_zh} {config.branch.name_en}: {counts} ready at "
+            f"{db.engine.url}; every staff member changes the PIN from the file at first "
+            "sign-in"
+        )
+    else:
+        text = f"schema up to date at {db.engine.url}; branch left as it is ({counts})"
+    ctx.emit(data, text)
+
+
+def current_revision_or_none(db: Database) -> str | None:
+    """The stored schema revision, or ``None`` for an empty database."""
+    from lobby.schema import current_revision
+
+    with translate_errors():
+        return current_revision(db.engine)
 
 
 def board(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -64,16 +95,37 @@ def _event_line(event: EventView) -> str:
 def events(args: argparse.Namespace, ctx: CliContext) -> None:
     """Print journal entries after --after; with --follow, keep printing new ones."""
     db = ctx.database()
+    own = _only_own(ctx)
     feed = Feed(db, change_detector(db, ctx.settings.poll_interval_ms / 1000), args.after)
     try:
         stream = feed.follow() if args.follow else iter(feed.poll())
         for event in stream:
+            if own is not None and event.actor != own:
+                continue
             if ctx.as_json:
                 print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
             else:
                 print(_event_line(event), flush=True)
     finally:
         feed.close()
+
+
+def _only_own(ctx: CliContext) -> str | None:
+    """``None`` for a manager (everything); else the staff id whose own records they see.
+
+    The journal and the per-teller figures tell who did what: a manager sees all of
+    it, any other signed-in member only their own.
+
+    Raises:
+        InvalidInput: Nobody signed in.
+        PermissionDenied: A device asks.
+    """
+    who = ctx.principal()
+    if who.role in OPERATION_ROLES[Op.READ_STAFF_FIGURES]:
+        return None
+    if who.kind != "staff":
+        raise PermissionDenied(f"{who.code} is a {who.role}: staff figures are for staff")
+    return who.code
 
 
 def _day(value: str) -> date:
@@ -96,8 +148,11 @@ def report(args: argparse.Namespace, ctx: CliContext) -> None:
         raise InvalidInput("--from is after --to")
     if (last - first).days >= MAX_DAYS:
         raise InvalidInput(f"a report covers at most {MAX_DAYS} days; shorten --from/--to")
+    own = _only_own(ctx)
     with db.read() as session:
         result = build_report(session, first, last, now=now)
+    if own is not None:  # a teller sees their own figures, not their colleagues'
+        result = replace(result, by_teller={k: v for k, v in result.by_teller.items() if k == own})
     data = result.to_json()
     if args.csv:
         _write(args.csv, report_to_csv(result))
@@ -142,10 +197,23 @@ def _report_text(result: Report) -> str:
 
 
 def close_day(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Expire the day's leftover tickets."""
-    with ctx.unit_of_work() as uow:
-        expired = engine.close_day(uow, args.day)
-    ctx.emit({"expired": expired}, f"day closed: {expired} tickets expired")
+    """Expire the day's leftover tickets, purge expired personal data, back up and rotate."""
+    from lobby.lifecycle.backup import BackupFailed
+    from lobby.lifecycle.closing import close_business_day
+
+    done = close_business_day(ctx.database(), ctx.settings, ctx.credential(), args.day)
+    lines = [
+        f"day closed: {done.expired} tickets expired",
+        f"personal data erased from {done.erased.total} records (retention)",
+    ]
+    if done.backup is not None:
+        lines.append(
+            f"backup {done.backup.path} ({done.backup.size:,} bytes); "
+            f"{len(done.removed)} older backups removed"
+        )
+    ctx.emit({**done.to_json(), "expired": done.expired}, "\n".join(lines))
+    if done.backup_error:
+        raise BackupFailed(done.backup_error)
 
 
 def counter(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -201,37 +269,39 @@ def register(add: Add) -> None:
     """Add the branch commands to the parser."""
     p = add("init", init, "create or upgrade the database and load the branch config")
     p.add_argument("--config", type=Path, metavar="FILE", help="branch TOML (default: sample)")
-    p.add_argument("--staff")
+    credentials(p)
     add("board", board, "show current calls and waiting per service")
     p = add("events", events, "print journal events")
     p.add_argument("--after", type=int, default=0, metavar="ID")
     p.add_argument("--follow", action="store_true", help="keep printing new events")
+    credentials(p)
     p = add("report", report, "key figures for a period")
     p.add_argument("--day", type=_day, metavar="DATE", help="one business day")
     p.add_argument("--from", dest="from_day", type=_day, metavar="DATE")
     p.add_argument("--to", dest="to_day", type=_day, metavar="DATE")
     p.add_argument("--csv", type=Path, metavar="FILE", help="also write the figures as CSV")
     p.add_argument("--out", type=Path, metavar="FILE.json", help="also write the JSON")
-    p = add("close-day", close_day, "expire leftover tickets of the business day")
+    credentials(p)
+    p = add("close-day", close_day, "close the business day: expire, purge, back up")
     p.add_argument("--day", type=_day, metavar="DATE")
-    p.add_argument("--staff")
+    credentials(p)
     p = add("counter", counter, "open, pause or close a counter")
     p.add_argument("--counter", type=int, required=True, metavar="N")
     p.add_argument("status", choices=["open", "break", "closed"])
-    p.add_argument("--staff")
+    credentials(p)
     p = add("appointment", appointment, "book an appointment")
     p.add_argument("service")
     p.add_argument("--at", type=_moment, required=True, metavar="ISO-TIME")
     p.add_argument("--customer", default="")
     p.add_argument("--phone")
-    p.add_argument("--staff")
+    credentials(p)
     p = add("complaint", complaint, "file a complaint")
     p.add_argument("--category", default="service")
     p.add_argument("--description", required=True)
     p.add_argument("--contact")
     p.add_argument("--follow-up", default="phone", choices=["phone", "sms", "in_person", "none"])
     p.add_argument("--ticket", metavar="NUMBER")
-    p.add_argument("--staff")
+    credentials(p)
     p = add("demo", demo, "run the branch demo on an embedded SQLite database")
     p.add_argument(
         "--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)"

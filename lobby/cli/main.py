@@ -15,7 +15,7 @@ from importlib.metadata import EntryPoint
 from typing import NoReturn
 
 from lobby import __version__
-from lobby.cli import admin, lifecycle, manage, plugins, queue, simulation, web
+from lobby.cli import access, admin, lifecycle, manage, plugins, queue, simulation, web
 from lobby.cli.bounds import check_arguments
 from lobby.cli.context import CliContext
 from lobby.errors import LobbyError
@@ -52,6 +52,7 @@ def build_parser(found: Iterable[EntryPoint] | None = None) -> argparse.Argument
         return sub
 
     admin.register(add)
+    access.register(add)
     manage.register(add)
     lifecycle.register(add)
     queue.register(add)

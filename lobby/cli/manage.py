@@ -8,8 +8,8 @@ a refused command (exit code 2, one line on stderr) leaves the database as it wa
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,8 @@ from lobby.complaints import ComplaintQuery, ComplaintView
 from lobby.config import WEEKDAYS
 from lobby.db import Database, UnitOfWork
 from lobby.errors import InvalidInput
-from lobby.manager_auth import check_manager_pin
+from lobby.keyfiles import saved_session
+from lobby.manager_auth import check_manager_pin, require_manager
 from lobby.staff import StaffView
 
 Handler = Callable[[argparse.Namespace, CliContext], None]
@@ -33,17 +34,27 @@ Add = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 def _manager(args: argparse.Namespace, ctx: CliContext) -> tuple[Database, StaffView]:
-    code = getattr(args, "staff", None) or os.environ.get("LOBBY_STAFF")
-    pin = getattr(args, "pin", None) or os.environ.get("LOBBY_PIN")
-    if not code or not pin:
-        raise InvalidInput("manager commands need --staff and --pin (or LOBBY_STAFF, LOBBY_PIN)")
+    """The manager this command acts for: ``--staff/--pin`` or a ``lobby sign-in`` session."""
     db = ctx.database()
-    return db, check_manager_pin(db, code, pin, device="cli")
+    if ctx.staff and ctx.pin:
+        manager = check_manager_pin(db, ctx.staff, ctx.pin, device="cli")
+        assert manager.credential is not None
+        ctx.use_credential(manager.credential)  # checked once for the whole command
+        return db, manager
+    if not ctx.staff and not ctx.pin and saved_session(ctx.db_url) is None:
+        raise InvalidInput(
+            "manager commands need --staff and --pin (or LOBBY_STAFF, LOBBY_PIN), "
+            "or `lobby sign-in` first"
+        )
+    who = ctx.principal()
+    with db.read() as session:
+        manager = require_manager(session, who.code)
+    return db, replace(manager, credential=ctx.credential())
 
 
 def _act(args: argparse.Namespace, ctx: CliContext, action: Callable[[UnitOfWork], Any]) -> Any:
-    db, manager = _manager(args, ctx)
-    with db.unit_of_work(manager.code) as uow:
+    _, manager = _manager(args, ctx)
+    with ctx.unit_of_work() as uow:
         return action(uow)
 
 
@@ -115,7 +126,8 @@ def _complaint_text(c: ComplaintView) -> str:
         _complaint_line(c),
         f"  filed {c.created_at:%Y-%m-%d %H:%M} UTC by {c.created_by}; "
         f"answer due {c.answer_due:%Y-%m-%d %H:%M} UTC",
-        f"  contact {c.contact or '-'} ({c.wished_follow_up}); next: {', '.join(c.allowed) or '-'}",
+        f"  contact {c.contact or c.contact_masked or '-'} ({c.wished_follow_up}); "
+        f"next: {', '.join(c.allowed) or '-'}",
         f"  {c.description}",
     ]
     if c.resolution:
@@ -129,6 +141,10 @@ def show_complaint(args: argparse.Namespace, ctx: CliContext) -> None:
     db, manager = _manager(args, ctx)
     with db.read() as session:
         found = complaints.get_complaint(session, manager.code, args.reference, db.clock.now())
+    if args.reveal is not None:
+        with ctx.unit_of_work() as uow:
+            contact = complaints.reveal_contact(uow, args.reference, args.reveal)
+        found = replace(found, contact=contact)
     ctx.emit(found.to_json(), _complaint_text(found))
 
 
@@ -227,7 +243,7 @@ def config_notice(args: argparse.Namespace, ctx: CliContext) -> None:
         "starts": _when(args.starts, timezone),
         "ends": _when(args.ends, timezone, end=True),
     }
-    with db.unit_of_work(manager.code) as uow:
+    with ctx.unit_of_work() as uow:
         change = admin.save_notice(uow, notice)
     _change(ctx, change)
 
@@ -312,6 +328,11 @@ def staff_reset_pin(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def audit(args: argparse.Namespace, ctx: CliContext) -> None:
     """The journal filtered by actor, ticket, counter, kind and time, newest first."""
+    if args.audit_action == "verify":
+        from lobby.cli.access import audit_verify
+
+        audit_verify(args, ctx)
+        return
     db, manager = _manager(args, ctx)
     timezone = db.branch_timezone()
     query = AuditQuery(
@@ -385,6 +406,11 @@ def register(add: Add) -> None:
     p = add("complaint-show", show_complaint, "show one complaint with its notes (manager)")
     _credentials(p)
     p.add_argument("reference")
+    p.add_argument(
+        "--reveal",
+        metavar="WHY",
+        help="show the full contact (journalled with who and why), e.g. 'asked for a call'",
+    )
 
     p = add("complaint-update", update_complaint, "assign, move along or annotate a complaint")
     _credentials(p)
@@ -443,6 +469,13 @@ def register(add: Add) -> None:
 
     p = add("audit", audit, "the journal filtered by actor, ticket, counter, kind, time (manager)")
     _credentials(p)
+    p.add_argument(
+        "audit_action",
+        nargs="?",
+        choices=["verify"],
+        metavar="verify",
+        help="check the journal's hash chain instead (exit 1 names the first bad event)",
+    )
     p.add_argument("--actor", metavar="STAFF", help="who acted (staff id or device)")
     p.add_argument("--ticket", metavar="NUMBER")
     p.add_argument("--counter", type=int, metavar="N")

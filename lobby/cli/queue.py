@@ -8,7 +8,7 @@ from typing import Any, Protocol, cast
 
 from lobby import engine
 from lobby.cli import plugins
-from lobby.cli.context import CliContext
+from lobby.cli.context import CliContext, credentials
 from lobby.views import TicketView
 
 Add = Callable[
@@ -147,16 +147,16 @@ def register(add: Add) -> None:
     p.add_argument("--document", action="append", default=[], help="document key the customer has")
     p.add_argument("--appointment", metavar="CODE", help="check in this appointment")
     p.add_argument("--printer", metavar="URI", help="print the ticket (default: LOBBY_PRINTER)")
-    p.add_argument("--staff", help="actor for the journal (default: OS user)")
+    credentials(p)
 
     p = add("checkin", checkin, "check in an appointment")
     p.add_argument("code")
-    p.add_argument("--staff")
+    credentials(p)
 
     def counter_cmd(name: str, handler: Callable[..., None], text: str) -> argparse.ArgumentParser:
         sub = add(name, handler, text)
         sub.add_argument("--counter", type=int, required=True, metavar="N")
-        sub.add_argument("--staff", help="staff id for the journal (default: OS user)")
+        credentials(sub)
         return sub
 
     counter_cmd("call", call, "call the next ticket").add_argument("--ticket", metavar="NUMBER")
@@ -197,14 +197,14 @@ def register(add: Add) -> None:
     p = add("cancel", cancel, "cancel a ticket")
     p.add_argument("--ticket", metavar="NUMBER", required=True)
     p.add_argument("--reason", default="")
-    p.add_argument("--staff")
+    credentials(p)
 
     p = add("confirm", confirm, "confirm a visit's triage details")
     p.add_argument("--ticket", metavar="NUMBER", required=True)
     p.add_argument("--note")
     p.add_argument("--phone")
     p.add_argument("--document", action="append")
-    p.add_argument("--staff")
+    credentials(p)
 
     p = add("show", show, "show a ticket's visit and chain")
     p.add_argument("ticket", metavar="NUMBER")
@@ -213,4 +213,4 @@ def register(add: Add) -> None:
     p.add_argument("--ticket", metavar="NUMBER", required=True)
     p.add_argument("--score", type=int, required=True, choices=range(1, 6), metavar="1-5")
     p.add_argument("--comment", default="")
-    p.add_argument("--staff")
+    credentials(p)

@@ -17,6 +17,7 @@ from lobby.complaints.lifecycle import (
     file_complaint,
     follow_up,
     move_complaint,
+    reveal_contact,
     update_complaint,
 )
 from lobby.complaints.rules import (
@@ -56,5 +57,6 @@ __all__ = [
     "get_complaint",
     "list_complaints",
     "move_complaint",
+    "reveal_contact",
     "update_complaint",
 ]

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from lobby.access import Op, authorise
 from lobby.complaints.rules import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_STATUSES,
@@ -26,6 +27,8 @@ from lobby.models import Complaint, ComplaintNote, Staff
 from lobby.phone import normalize_phone
 from lobby.vocabulary import EventKind
 
+MAX_REVEAL_REASON = 200
+
 
 def file_complaint(
     uow: UnitOfWork,
@@ -40,6 +43,7 @@ def file_complaint(
 
     Anyone may file one (the greeter does, at the door).
     """
+    authorise(uow, Op.FILE_COMPLAINT)
     choice("complaint category", category, COMPLAINT_CATEGORIES)
     text = description.strip()
     if not text:
@@ -172,7 +176,7 @@ def follow_up(
         InvalidTransition: The status may not follow the current one.
         InvalidInput: A missing resolution or channel, an unknown assignee, a bad value.
     """
-    require_manager(uow)
+    require_manager(uow, op=Op.FOLLOW_UP_COMPLAINT)
     complaint = _locked(uow, reference)
     if status is None and assign_to is None and not unassign and note is None:
         raise InvalidInput("nothing to change: give a status, an assignee or a note")
@@ -225,7 +229,7 @@ def update_complaint(uow: UnitOfWork, reference: str, *, status: str, resolution
 
     Kept for older callers; prefer :func:`follow_up`. ``closed`` means informed in person.
     """
-    require_manager(uow)
+    require_manager(uow, op=Op.FOLLOW_UP_COMPLAINT)
     _locked(uow, reference)  # an unknown reference is reported before a bad status
     new = LEGACY_STATUSES.get(status, status)
     follow_up(
@@ -235,3 +239,31 @@ def update_complaint(uow: UnitOfWork, reference: str, *, status: str, resolution
         resolution=resolution,
         channel="in_person" if new == "informed" else None,
     )
+
+
+def reveal_contact(uow: UnitOfWork, reference: str, reason: str) -> str | None:
+    """Show a complaint's full contact to a manager who must call the customer back.
+
+    Everyone else, and every list, sees the masked number; each reveal is journalled
+    (``contact_revealed``) with who asked and why.
+
+    Returns:
+        The full contact (``None`` when the customer left none).
+
+    Raises:
+        PermissionDenied: The actor is not a manager.
+        InvalidInput: No reason given.
+        NotFound: No such complaint.
+    """
+    authorise(uow, Op.REVEAL_CONTACT)
+    why = reason.strip()
+    if not why:
+        raise InvalidInput("say why the contact is needed (e.g. the customer asked for a call)")
+    if len(why) > MAX_REVEAL_REASON:
+        raise InvalidInput(f"the reason is longer than {MAX_REVEAL_REASON} characters")
+    complaint = _locked(uow, reference)
+    uow.record(
+        EventKind.CONTACT_REVEALED,
+        payload={"reference": complaint.reference, "why": why},
+    )
+    return complaint.contact

@@ -42,7 +42,7 @@ class ComplaintView(JsonView):
     category: str
     description: str
     status: str
-    contact: str | None
+    contact: str | None  # always None here: see lobby.complaints.reveal_contact
     contact_masked: str | None
     wished_follow_up: str
     ticket: str | None
@@ -135,7 +135,7 @@ def _view(
         category=c.category,
         description=c.description,
         status=c.status,
-        contact=c.contact,
+        contact=None,  # shown in full only through reveal_contact, which is journalled
         contact_masked=masked(c.contact),
         wished_follow_up=c.wished_follow_up,
         ticket=tickets.get(c.visit_id) if c.visit_id is not None else None,

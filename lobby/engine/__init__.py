@@ -9,7 +9,12 @@ Usage::
 from lobby.engine.calling import call_next, call_ticket, recall
 from lobby.engine.day import close_day, set_counter_status
 from lobby.engine.diversions import record_diversion
-from lobby.engine.issuing import book_appointment, check_in_appointment, issue_ticket
+from lobby.engine.issuing import (
+    book_appointment,
+    check_in_appointment,
+    issue_ticket,
+    record_reprint,
+)
 from lobby.engine.missed import missed_standing, missed_tickets, recall_missed, undo_no_show
 from lobby.engine.occupancy import sign_out
 from lobby.engine.serving import cancel, finish, no_show, park, resume, start, transfer
@@ -40,6 +45,7 @@ __all__ = [
     "recall",
     "recall_missed",
     "record_diversion",
+    "record_reprint",
     "resume",
     "set_counter_status",
     "sign_out",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lobby.access import Op, authorise
 from lobby.db import UnitOfWork
 from lobby.engine.common import (
     counter_by_number,
@@ -50,6 +51,7 @@ def call_next(uow: UnitOfWork, counter_number: int) -> TicketView:
         NothingToCall: No ticket waits that this counter may serve.
         CounterBusy: The counter still has a ticket open.
     """
+    authorise(uow, Op.CALL)
     counter = counter_by_number(uow, counter_number, lock=True)
     _require_open_for_calls(counter)
     require_free(uow, counter)
@@ -89,6 +91,7 @@ def call_next(uow: UnitOfWork, counter_number: int) -> TicketView:
 
 def call_ticket(uow: UnitOfWork, counter_number: int, number: str) -> TicketView:
     """Call a specific waiting ticket (typed or scanned) to a counter."""
+    authorise(uow, Op.CALL)
     counter = counter_by_number(uow, counter_number, lock=True)
     _require_open_for_calls(counter)
     require_free(uow, counter)
@@ -102,6 +105,7 @@ def call_ticket(uow: UnitOfWork, counter_number: int, number: str) -> TicketView
 
 def recall(uow: UnitOfWork, counter_number: int, number: str | None = None) -> TicketView:
     """Call the counter's open ticket again (the display announces it again)."""
+    authorise(uow, Op.RECALL)
     ticket = counter_ticket(uow, counter_number, number)
     move(uow, ticket, Action.RECALL, {"call_count": ticket.call_count + 1})
     ticket.call_count += 1

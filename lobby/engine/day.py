@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from lobby.access import Op, authorise
 from lobby.clock import business_day
 from lobby.db import UnitOfWork
 from lobby.engine.common import counter_by_number, open_ticket
@@ -33,6 +34,7 @@ def close_day(uow: UnitOfWork, day: date | None = None) -> int:
     Returns:
         How many tickets expired.
     """
+    authorise(uow, Op.CLOSE_DAY)
     last = day or uow.today
     leftovers = uow.session.scalars(
         select(Ticket)
@@ -81,6 +83,7 @@ def set_counter_status(
         InvalidInput: Unknown status or break reason.
         CounterBusy: Closing or pausing a counter that still has an open ticket.
     """
+    authorise(uow, Op.COUNTER_STATUS)
     if status not in COUNTER_STATUSES:
         raise InvalidInput(f"unknown counter status {status!r}; choose open, break or closed")
     if reason is not None and (status != "break" or reason not in BREAK_REASONS):

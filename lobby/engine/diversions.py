@@ -7,6 +7,7 @@ know about it.
 
 from __future__ import annotations
 
+from lobby.access import Op, authorise
 from lobby.db import UnitOfWork
 from lobby.engine.common import service_by_code
 from lobby.errors import InvalidInput
@@ -29,6 +30,7 @@ def record_diversion(uow: UnitOfWork, service_code: str, reason: str = "self_ser
         InvalidInput: Unknown or inactive service, unknown reason, or a service no
             machine offers.
     """
+    authorise(uow, Op.DIVERT)
     if reason not in DIVERSION_REASONS:
         raise InvalidInput(
             f"unknown diversion reason {reason!r}; choose one of: {', '.join(DIVERSION_REASONS)}"

@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from lobby.access import Op, authorise
 from lobby.clock import business_day
 from lobby.db import UnitOfWork
-from lobby.engine.common import service_by_code, ticket_view
+from lobby.engine.common import service_by_code, ticket_by_number, ticket_view
 from lobby.errors import InvalidInput, NotFound
 from lobby.models import Appointment, Service, Ticket, TicketSequence, Visit
 from lobby.phone import normalize_phone
@@ -83,6 +84,7 @@ def issue_ticket(
             over-long note.
         NotFound: The appointment code does not exist.
     """
+    authorise(uow, Op.ISSUE)
     service = service_by_code(uow, service_code)
     cat = parse_category(category)
     stored_phone = normalize_phone(phone) if phone else None
@@ -135,6 +137,7 @@ def issue_ticket(
     )
     uow.session.add_all([visit, ticket])
     uow.session.flush()
+    ticket.estimate_min = _estimate_at_issue(uow, ticket.id)
     payload = {"number": ticket.number, "service": service.code, "category": cat.value}
     if appointment is not None:
         appointment.status, appointment.ticket_id = "checked_in", ticket.id
@@ -143,10 +146,27 @@ def issue_ticket(
     return ticket_view(ticket)
 
 
+def _estimate_at_issue(uow: UnitOfWork, ticket_id: int) -> float:
+    """The wait estimate for the new ticket, kept so that later ranges can learn from it."""
+    # imported here: the estimate reads the engine's queue query (lobby.engine.common)
+    from lobby.estimate.live import estimate_at_issue
+
+    return estimate_at_issue(uow.session, ticket_id, uow.now, uow.today)
+
+
 def check_in_appointment(uow: UnitOfWork, code: str) -> TicketView:
     """Issue the ticket of a booked appointment (typed or scanned code)."""
+    authorise(uow, Op.CHECK_IN)
     appointment = _bookable_appointment(uow, code)
     return issue_ticket(uow, appointment.service.code, appointment_code=appointment.code)
+
+
+def record_reprint(uow: UnitOfWork, number: str) -> TicketView:
+    """Journal that today's ticket ``number`` is printed again; return it for the printer."""
+    authorise(uow, Op.REPRINT)
+    ticket = ticket_by_number(uow, number, lock=False)
+    uow.record(EventKind.REPRINTED, ticket_id=ticket.id, payload={"number": ticket.number})
+    return ticket_view(ticket)
 
 
 def book_appointment(
@@ -158,6 +178,7 @@ def book_appointment(
     phone: str | None = None,
 ) -> str:
     """Book an appointment and return its code (what the customer types or scans)."""
+    authorise(uow, Op.BOOK_APPOINTMENT)
     service = service_by_code(uow, service_code)
     if due_at <= uow.now:
         raise InvalidInput("an appointment must be in the future")

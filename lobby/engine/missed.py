@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, authorise
 from lobby.db import UnitOfWork
 from lobby.engine.common import counter_by_number, move, require_free, ticket_by_number, ticket_view
 from lobby.errors import InvalidInput
@@ -84,6 +85,7 @@ def recall_missed(uow: UnitOfWork, counter_number: int, number: str) -> TicketVi
             does not serve its service or is not open.
         CounterBusy: The counter still has a ticket open.
     """
+    authorise(uow, Op.RECALL_MISSED)
     counter = counter_by_number(uow, counter_number, lock=True)
     if counter.status != "open":
         raise InvalidInput(f"counter {counter.number} is {counter.status}: open it before calling")
@@ -109,6 +111,7 @@ def undo_no_show(uow: UnitOfWork, counter_number: int, number: str) -> TicketVie
     Raises:
         InvalidInput: Another counter marked it, or the window has passed.
     """
+    authorise(uow, Op.UNDO_NO_SHOW)
     counter = counter_by_number(uow, counter_number, lock=True)
     require_free(uow, counter)
     ticket = _missed_ticket(uow, number)

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, authorise
 from lobby.db import Database, UnitOfWork
 from lobby.engine.common import counter_by_number, move, open_ticket
 from lobby.errors import CounterOccupied, InvalidInput, PermissionDenied
@@ -125,7 +126,8 @@ def sign_in_at_counter(
         approver = sign_in(db, manager, manager_pin or "", "manager", device=device)
         if approver.role != "manager":
             raise PermissionDenied(f"{approver.code} is not a manager: only a manager takes over")
-    with db.unit_of_work(staff.code) as uow:
+    assert staff.credential is not None, "sign_in refuses a PIN that must change"
+    with db.unit_of_work(staff.credential) as uow:
         occupy(uow, counter_number, staff, approved_by=approver)
     return staff
 
@@ -134,6 +136,7 @@ def occupy(
     uow: UnitOfWork, counter_number: int, staff: StaffView, *, approved_by: StaffView | None
 ) -> None:
     """Sign ``staff`` in at the counter (again is fine), taking it over if a manager approved."""
+    authorise(uow, Op.OCCUPY_COUNTER)
     counter = counter_by_number(uow, counter_number, lock=True)
     holder = holder_of(uow.session, counter.id)
     body = {"counter": counter.number, "staff": staff.code}
@@ -171,6 +174,7 @@ def sign_out(uow: UnitOfWork, counter_number: int, *, why: str = "sign_out") -> 
     Raises:
         InvalidInput: An unknown reason, or the actor does not hold the counter.
     """
+    authorise(uow, Op.LEAVE_COUNTER)
     if why not in LEAVE_REASONS:
         raise InvalidInput(f"unknown sign-out reason {why!r}")
     counter = counter_by_number(uow, counter_number, lock=True)

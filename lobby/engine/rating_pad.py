@@ -1,8 +1,9 @@
 """The customer's rating pad at a counter: its presence, and the ticket it asks about.
 
 A pad journals when it starts and stops at its counter; while one is there, the
-teller's console leaves the rating to it. The pad's actor (``pad-N``) is a device,
-which is what :func:`lobby.engine.visits.rate_visit` requires of a rating.
+teller's console leaves the rating to it. The pad's actor (``pad-N``) is an enrolled
+device (role ``rating_pad``), which is what :func:`lobby.engine.visits.rate_visit`
+requires of a rating; so is a console's customer panel (``rating-counter-N``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, authorise
 from lobby.db import UnitOfWork
 from lobby.engine.common import counter_by_number
 from lobby.models import Event, Rating, Ticket
@@ -31,6 +33,7 @@ def console_rating_actor(counter_number: int) -> str:
 
 def pad_started(uow: UnitOfWork, counter_number: int) -> None:
     """Journal that a rating pad now faces the customers of a counter."""
+    authorise(uow, Op.RATING_PAD_PRESENCE)
     counter = counter_by_number(uow, counter_number)
     uow.record(
         EventKind.RATING_PAD_ONLINE, counter_id=counter.id, payload={"counter": counter.number}
@@ -39,6 +42,7 @@ def pad_started(uow: UnitOfWork, counter_number: int) -> None:
 
 def pad_stopped(uow: UnitOfWork, counter_number: int) -> None:
     """Journal that the counter's rating pad has closed."""
+    authorise(uow, Op.RATING_PAD_PRESENCE)
     counter = counter_by_number(uow, counter_number)
     uow.record(
         EventKind.RATING_PAD_OFFLINE, counter_id=counter.id, payload={"counter": counter.number}

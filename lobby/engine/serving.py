@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from lobby.access import Op, authorise
 from lobby.db import UnitOfWork
 from lobby.engine.common import (
     counter_by_number,
@@ -25,6 +26,7 @@ MAX_TEXT = 500
 
 def start(uow: UnitOfWork, counter_number: int, number: str | None = None) -> TicketView:
     """The customer has arrived at the counter: service begins."""
+    authorise(uow, Op.START)
     ticket = counter_ticket(uow, counter_number, number)
     move(uow, ticket, Action.START)
     ticket.started_at = uow.now
@@ -44,13 +46,15 @@ def finish(
     Raises:
         InvalidInput: Unknown outcome, or a follow-up outcome without its note.
     """
+    authorise(uow, Op.FINISH)
     if outcome not in ("done", "follow_up"):
         raise InvalidInput(f"unknown outcome {outcome!r}; choose done or follow_up")
     note = _text(follow_up, "follow-up note")
     if outcome == "follow_up" and not note:
         raise InvalidInput("a follow-up outcome needs a note of what happens next")
     ticket = counter_ticket(uow, counter_number, number)
-    move(uow, ticket, Action.FINISH, {"outcome": outcome, "follow_up": note})
+    # the note itself stays on the ticket: free text is kept out of the journal
+    move(uow, ticket, Action.FINISH, {"outcome": outcome, "follow_up": bool(note)})
     ticket.started_at = ticket.started_at or ticket.called_at
     ticket.ended_at, ticket.outcome, ticket.follow_up = uow.now, outcome, note or None
     return ticket_view(ticket)
@@ -58,6 +62,7 @@ def finish(
 
 def no_show(uow: UnitOfWork, counter_number: int, number: str | None = None) -> TicketView:
     """The called customer did not come."""
+    authorise(uow, Op.NO_SHOW)
     ticket = counter_ticket(uow, counter_number, number)
     move(uow, ticket, Action.NO_SHOW, {"call_count": ticket.call_count})
     ticket.ended_at = uow.now
@@ -68,13 +73,17 @@ def park(
     uow: UnitOfWork, counter_number: int, number: str | None = None, *, note: str = ""
 ) -> TicketView:
     """Set the customer aside (e.g. to fill in a form); the counter is free to call again."""
+    authorise(uow, Op.PARK)
     ticket = counter_ticket(uow, counter_number, number)
-    move(uow, ticket, Action.PARK, {"note": _text(note, "note")})
+    remark = _text(note, "note")
+    move(uow, ticket, Action.PARK, {"note": bool(remark)})
+    ticket.remark = remark or None
     return ticket_view(ticket)
 
 
 def resume(uow: UnitOfWork, counter_number: int, number: str) -> TicketView:
     """Call a parked ticket back to the counter (announced like a call)."""
+    authorise(uow, Op.RESUME)
     counter = counter_by_number(uow, counter_number, lock=True)
     require_free(uow, counter)
     ticket = ticket_by_number(uow, number)
@@ -106,6 +115,7 @@ def transfer(
     Raises:
         InvalidInput: No target, both targets, an empty note, or the same counter.
     """
+    authorise(uow, Op.TRANSFER)
     text = _text(note, "transfer note")
     if not text:
         raise InvalidInput("a transfer needs a note for the receiving teller")
@@ -142,7 +152,7 @@ def transfer(
         {
             "to_service": service.code,
             "to_counter": target.number if target else None,
-            "note": text,
+            "note": True,
             "new_ticket_id": follower.id,
         },
     )
@@ -156,9 +166,11 @@ def cancel(
     reason: str = "",
 ) -> TicketView:
     """Withdraw a ticket (the customer left, or it was issued by mistake)."""
+    authorise(uow, Op.CANCEL)
     ticket = ticket_by_number(uow, number)
-    move(uow, ticket, Action.CANCEL, {"reason": _text(reason, "reason")})
-    ticket.ended_at = uow.now
+    remark = _text(reason, "reason")
+    move(uow, ticket, Action.CANCEL, {"reason": bool(remark)})
+    ticket.ended_at, ticket.remark = uow.now, remark or None
     return ticket_view(ticket)
 
 

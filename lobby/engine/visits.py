@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Op, authorise
 from lobby.complaints import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_STATUSES,
@@ -75,16 +76,17 @@ def confirm_details(
     documents: Sequence[str] | None = None,
 ) -> VisitView:
     """The teller checks the greeter's triage, corrects what is wrong and confirms (信息确认)."""
+    authorise(uow, Op.CONFIRM)
     ticket = ticket_by_number(uow, number)
     visit = ticket.visit
     changes: dict[str, object] = {}
     if note is not None and note.strip() != visit.note:
-        visit.note = changes["note"] = note.strip()
+        visit.note, changes["note"] = note.strip(), True  # the text stays off the journal
     if phone is not None:
         stored = normalize_phone(phone) if phone.strip() else None
         if stored != visit.phone:
             visit.phone = stored
-            changes["phone"] = masked(stored)
+            changes["phone"] = True
     if documents is not None:
         known = {d["key"] for d in ticket.service.documents}
         unknown = [d for d in documents if d not in known]
@@ -116,6 +118,7 @@ def rate_visit(uow: UnitOfWork, number: str, score: int, comment: str = "") -> N
             f"a rating comes from the customer (rating pad or the customer's screen), "
             f"not from the staff sign-in {uow.actor}"
         )
+    authorise(uow, Op.RATE)
     if not 1 <= score <= 5:
         raise InvalidInput("a rating is a whole number from 1 to 5")
     if len(comment) > MAX_TEXT:

@@ -4,10 +4,13 @@ How it works: the routing rule itself is replayed forward from ``now``
 (:mod:`lobby.estimate.replay`) on the open counters, each ticket taking its service's
 recent mean time, each busy counter first finishing its customer, a counter on a
 break coming back, and customers expected to join meanwhile overtaking where the rule
-lets them. The minute a ticket is called in that replay is its expected wait; the
-range (nominally 80 %) treats the wait as a sum of the ``k`` service completions it
-waits for (relative spread ``cv / sqrt(k)``) plus a share of model error
-(:data:`MODEL_ERROR`), and takes the 10 % and 90 % points of a gamma distribution.
+lets them. The minute a ticket is called in that replay is its expected wait. The
+model's own range (nominally 80 %) treats the wait as a sum of the ``k`` service
+completions it waits for (relative spread ``cv / sqrt(k)``) plus a share of model
+error (:data:`MODEL_ERROR`), and takes the 10 % and 90 % points of a gamma
+distribution; the branch's recent errors then set the range
+(:mod:`lobby.estimate.calibration`), and an estimate with little to go on is
+flagged rough and kept wide (:data:`ROUGH_LOW`, :data:`ROUGH_HIGH`).
 
 A ticket that the replay has called as tier-2 work (or not at all) waits until some
 counter's own line happens to empty: an average replay cannot time that, so such a
@@ -25,18 +28,24 @@ import math
 import random
 from collections.abc import Iterable
 
+from lobby.estimate.calibration import Band
 from lobby.estimate.replay import PROBE_BASE, Call, replay
 from lobby.estimate.snapshot import Prediction, QueueSnapshot, ServiceRates, WaitEstimate
 from lobby.routing import Candidate
 
 #: Relative error of the model itself (arrivals, breaks, help it cannot know of).
-MODEL_ERROR = 0.2
+MODEL_ERROR = 0.3
 #: Fewest minutes of spread in a range, around any non-zero estimate.
 MIN_SPREAD_MIN = 0.6
 #: z of the 10 % and 90 % points of a normal distribution.
 Z80 = 1.2815515655446004
 #: Random replays for a ticket that waits as tier-2 work.
-MONTE_CARLO_RUNS = 24
+MONTE_CARLO_RUNS = 12
+#: A rough estimate's range reaches at least this share of the expected wait down ...
+ROUGH_LOW = 0.5
+#: ... and this many times it up, and at least this many minutes above it.
+ROUGH_HIGH = 2.0
+ROUGH_SPREAD_MIN = 5.0
 
 
 def predict(
@@ -106,8 +115,8 @@ def _from_runs(
     if math.isinf(median):
         return _estimate(snapshot, ticket, average)
     low, high = _quantile(ordered, 0.1), _quantile(ordered, 0.9)
-    high_min = math.ceil(high) if math.isfinite(high) else math.ceil(median * 3)
-    return WaitEstimate(ahead, max(0, math.floor(low)), max(1, high_min), max(0.0, median))
+    high = high if math.isfinite(high) else median * 3
+    return _calibrated(snapshot, ticket, ahead, max(0.0, median), low, high)
 
 
 def _quantile(ordered: list[float], share: float) -> float:
@@ -132,18 +141,55 @@ def _estimate(snapshot: QueueSnapshot, ticket: Candidate, call: Call | None) -> 
         ahead = _fifo_ahead(snapshot, ticket)
         counters = sum(1 for c in snapshot.counters if ticket.service_id in c.tiers)
         expected = (ahead + 1) * rates.mean_service_min / max(1, counters)
-        return WaitEstimate(ahead, math.floor(expected * 0.5), math.ceil(expected * 2.0), expected)
+        return _calibrated(
+            snapshot, ticket, ahead, expected, expected * 0.5, expected * 2.0, rough=True
+        )
     expected = max(0.0, (call.at - snapshot.now).total_seconds() / 60)
-    if expected == 0.0:
-        return WaitEstimate(call.ahead, 0, 0, 0.0)
-    low, high = wait_range(expected, call.ahead + 1, rates.cv)
-    return WaitEstimate(call.ahead, low, high, expected)
+    if expected == 0.0:  # a free counter calls it at once
+        return WaitEstimate(call.ahead, 0, 0, 0.0, model_min=0.0)
+    low, high = model_range(expected, call.ahead + 1, rates.cv)
+    return _calibrated(snapshot, ticket, call.ahead, expected, low, high)
+
+
+def _calibrated(
+    snapshot: QueueSnapshot,
+    ticket: Candidate,
+    ahead: int,
+    expected: float,
+    low: float,
+    high: float,
+    *,
+    rough: bool = False,
+) -> WaitEstimate:
+    """The model's estimate and range, set by the branch's recent errors, in whole minutes."""
+    model_min = expected
+    rates = snapshot.services.get(ticket.service_id)
+    rough = rough or rates is None or rates.finished_today == 0
+    if snapshot.calibration is None:
+        band = Band(expected, low, high, rough=True)
+    else:
+        band = snapshot.calibration.band(ticket.service_id, expected, low, high)
+    expected, low, high = band.expected_min, band.low_min, band.high_min
+    if rough or band.rough:  # too little to go on: say so, and keep the range wide
+        low = min(low, expected * ROUGH_LOW)
+        high = max(high, expected * ROUGH_HIGH, expected + ROUGH_SPREAD_MIN)
+        low_min, high_min = math.floor(low), math.ceil(high)
+    else:  # the calibrated points to the nearest minute: rounding outward would add cover
+        low_min, high_min = round(low), round(high)
+    return WaitEstimate(
+        ahead,
+        max(0, min(low_min, math.floor(expected))),
+        max(1, high_min, math.ceil(expected)),
+        expected,
+        rough=rough or band.rough,
+        model_min=model_min,
+    )
 
 
 def wait_range(
     expected_min: float, completions: int, cv: float = 1.0, model_error: float = MODEL_ERROR
 ) -> tuple[int, int]:
-    """The 10 %..90 % range around ``expected_min`` (whole minutes).
+    """The model's own 10 %..90 % range around ``expected_min`` (whole minutes).
 
     Args:
         expected_min: The expected wait.
@@ -153,10 +199,22 @@ def wait_range(
     """
     if expected_min <= 0:
         return 0, 0
+    low, high = model_range(expected_min, completions, cv, model_error)
+    return max(0, math.floor(low)), max(1, math.ceil(high))
+
+
+def model_range(
+    expected_min: float, completions: int, cv: float = 1.0, model_error: float = MODEL_ERROR
+) -> tuple[float, float]:
+    """The model's own 10 % and 90 % points around ``expected_min`` (minutes, not rounded).
+
+    The wait is taken as a sum of ``completions`` service completions (relative spread
+    ``cv / sqrt(completions)``) plus a share of model error, gamma distributed.
+    """
     relative = math.sqrt(cv**2 / max(1, completions) + model_error**2)
     relative = max(relative, MIN_SPREAD_MIN / expected_min / Z80)
     low, high = (_gamma_point(expected_min, relative, z) for z in (-Z80, Z80))
-    return max(0, math.floor(low)), max(1, math.ceil(high))
+    return low, high
 
 
 def _gamma_point(mean: float, relative_sd: float, z: float) -> float:

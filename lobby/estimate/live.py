@@ -8,15 +8,17 @@ itself runs in memory. Times are aware UTC datetimes as the models return them.
 
 from __future__ import annotations
 
+from collections import Counter as Tally
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lobby.clock import business_day, zone
 from lobby.engine.common import waiting_candidates
+from lobby.estimate.calibration import Calibration, Residual
 from lobby.estimate.core import predict
 from lobby.estimate.snapshot import (
     PROFILE_SLOT_MIN,
@@ -39,6 +41,10 @@ ARRIVAL_WINDOW_MIN = 30.0
 HISTORY_WEEKS = 4
 #: Slots of :data:`PROFILE_SLOT_MIN` minutes looked ahead in history.
 HISTORY_SLOTS = 8
+#: Days back whose estimates at issue, against the waits that followed, set the ranges.
+CALIBRATION_DAYS = 7
+#: The most recent of those read (newest calls first).
+CALIBRATION_TICKETS = 1200
 _OPEN = (TicketState.CALLED.value, TicketState.SERVING.value)
 
 
@@ -83,9 +89,87 @@ def live_snapshot(
             now,
             services,
             _expected_arrivals(session, branch, today, now, history_weeks),
+            _arrived_so_far(session, branch, today, now, history_weeks),
         ),
         policy=routing_policy(branch.policy),
+        calibration=recent_calibration(session, today, now),
     )
+
+
+def recent_calibration(session: Session, today: date, now: datetime) -> Calibration:
+    """The branch's latest estimates at issue against the waits that followed.
+
+    With them, the misses already known: waiting tickets past their estimate.
+    """
+    rows = session.execute(
+        select(Ticket.service_id, Ticket.estimate_min, Ticket.queued_at, Ticket.called_at)
+        .where(
+            Ticket.business_day >= today - timedelta(days=CALIBRATION_DAYS),
+            Ticket.estimate_min.is_not(None),
+            Ticket.called_at.is_not(None),
+            Ticket.called_at <= now,
+        )
+        .order_by(Ticket.called_at.desc())
+        .limit(CALIBRATION_TICKETS)
+    ).all()
+    calibration = Calibration(
+        Residual(r.service_id, r.estimate_min, (r.called_at - r.queued_at).total_seconds() / 60)
+        for r in reversed(rows)
+    )
+    waiting = session.execute(
+        select(Ticket.service_id, Ticket.estimate_min, Ticket.queued_at).where(
+            Ticket.business_day == today,
+            Ticket.state == TicketState.WAITING.value,
+            Ticket.estimate_min.is_not(None),
+        )
+    ).all()
+    return calibration.with_overruns(
+        Residual(r.service_id, r.estimate_min, (now - r.queued_at).total_seconds() / 60)
+        for r in waiting
+    )
+
+
+def _arrived_so_far(
+    session: Session, branch: Branch, today: date, now: datetime, weeks: int
+) -> dict[int, tuple[int, float]]:
+    """Per service, first tickets queued so far today, and history's mean by this time."""
+    local = zone(branch.timezone)
+    offset = now.astimezone(local) - datetime.combine(today, time(0), local)
+    today_counts = dict(
+        session.execute(
+            select(Ticket.service_id, func.count())
+            .where(Ticket.business_day == today, Ticket.hop == 0, Ticket.queued_at <= now)
+            .group_by(Ticket.service_id)
+        ).all()
+    )
+    days = [today - timedelta(weeks=k) for k in range(1, weeks + 1)]
+    if not days:
+        return {service_id: (count, 0.0) for service_id, count in today_counts.items()}
+    past = session.execute(
+        select(Ticket.business_day, Ticket.service_id, func.count())
+        .where(
+            Ticket.business_day.in_(days),
+            Ticket.hop == 0,
+            or_(
+                *(
+                    Ticket.queued_at.between(
+                        datetime.combine(d, time(0), local),
+                        datetime.combine(d, time(0), local) + offset,
+                    )
+                    for d in days
+                )
+            ),
+        )
+        .group_by(Ticket.business_day, Ticket.service_id)
+    ).all()
+    seen = {r[0] for r in past}
+    usual: dict[int, float] = defaultdict(float)
+    for _, service_id, count in past:
+        usual[service_id] += count / max(1, len(seen))
+    return {
+        service_id: (today_counts.get(service_id, 0), usual.get(service_id, 0.0))
+        for service_id in set(today_counts) | set(usual)
+    }
 
 
 def _open_counters(session: Session, today: date) -> list[OpenCounter]:
@@ -184,6 +268,7 @@ def _service_rates(
     now: datetime,
     services: dict[int, Service],
     expected: dict[int, tuple[float, tuple[float, ...]]],
+    so_far: dict[int, tuple[int, float]],
 ) -> dict[int, ServiceRates]:
     durations: dict[int, list[float]] = defaultdict(list)
     for service_id, started, called, ended in session.execute(
@@ -200,23 +285,26 @@ def _service_rates(
         if begun is None or ended is None or len(durations[service_id]) >= RECENT_SERVICES:
             continue
         durations[service_id].append(max(0.0, (ended - begun).total_seconds() / 60))
-    arrivals: dict[int, list[bool]] = defaultdict(list)
+    arrivals: dict[int, list[str]] = defaultdict(list)
     since = now - timedelta(minutes=ARRIVAL_WINDOW_MIN)
     for service_id, category, hop in session.execute(
         select(Ticket.service_id, Ticket.category, Ticket.hop).where(
             Ticket.business_day == today, Ticket.queued_at > since, Ticket.queued_at <= now
         )
     ):
-        arrivals[service_id].append(category != "regular" or hop > 0)
+        arrivals[service_id].append("transfer" if hop > 0 else category)
     return {
         service_id: service_rates(
             service.mean_service_min,
             durations.get(service_id, ()),
             arrivals=len(arrivals.get(service_id, ())),
-            priority_arrivals=sum(arrivals.get(service_id, ())),
+            priority_arrivals=sum(1 for c in arrivals.get(service_id, ()) if c != "regular"),
+            categories=Tally(c for c in arrivals.get(service_id, ()) if c != "regular"),
             window_min=ARRIVAL_WINDOW_MIN,
             expected_per_min=expected.get(service_id, (0.0, ()))[1],
             expected_recent_per_min=expected.get(service_id, (0.0, ()))[0],
+            arrived_today=so_far.get(service_id, (0, 0.0))[0],
+            expected_today=so_far.get(service_id, (0, 0.0))[1],
         )
         for service_id, service in services.items()
     }
@@ -224,6 +312,19 @@ def _service_rates(
 
 def _latest_moment(session: Session) -> datetime | None:
     return session.scalar(select(Event.at).order_by(Event.id.desc()).limit(1))
+
+
+def estimate_at_issue(session: Session, ticket_id: int, now: datetime, today: date) -> float:
+    """The replay's own expected wait for a ticket just issued: what the ticket keeps.
+
+    The issuing unit of work stores it (``Ticket.estimate_min``); the ranges of later
+    estimates calibrate themselves on it against the wait that followed.
+    """
+    snapshot = live_snapshot(session, now, today)
+    estimate = predict(snapshot, [ticket_id]).tickets.get(ticket_id)
+    if estimate is None or estimate.model_min is None:
+        return 0.0
+    return round(estimate.model_min, 3)
 
 
 def estimate_wait(session: Session, ticket_id: int, now: datetime | None = None) -> WaitEstimate:

@@ -10,6 +10,7 @@ breaks and reactions are drawn, for Monte Carlo runs.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import random
@@ -29,7 +30,14 @@ IDLE_REACTION_MIN = 1.0
 #: Minutes until a counter on a break is expected back (half a usual break).
 BREAK_RETURN_MIN = 15.0
 #: Today may run at most this many times busier or quieter than history.
-MAX_RATE_SCALE = 2.0
+MAX_RATE_SCALE = 3.0
+#: Arrivals of history's usual day that today's count is shrunk toward: early in the
+#: day history rules, later today's own pace.
+DAY_PRIOR_ARRIVALS = 20.0
+#: The same for the recent window, shrunk toward today's pace so far.
+RECENT_PRIOR_ARRIVALS = 6.0
+#: Minutes over which the recent pace fades into the day's pace, looking ahead.
+PACE_MEMORY_MIN = 60.0
 #: Calls a counter remembers for the interleave rule.
 STREAK_WINDOW = 10
 #: Ticket ids of probes (a customer joining a service now) start here.
@@ -74,23 +82,36 @@ class _Draws:
         """Expected arrivals between two arrivals: 1, or a unit exponential."""
         return 1.0 if self.rng is None else self.rng.expovariate(1.0)
 
-    def is_priority(self, share: float, carry: float) -> tuple[bool, float]:
+    def category(self, shares: list[tuple[str, float]], carry: dict[str, float]) -> str:
+        """The next arrival's category: by turns in proportion, or at random."""
         if self.rng is None:
-            carry += share
-            return (True, carry - 1.0) if carry >= 1.0 else (False, carry)
-        return self.rng.random() < share, carry
+            for name, share in shares:
+                carry[name] = carry.get(name, 0.0) + share
+            if not carry:
+                return "regular"
+            name = max(carry, key=lambda c: carry[c])
+            if carry[name] >= 1.0:
+                carry[name] -= 1.0
+                return name
+            return "regular"
+        pick = self.rng.random()
+        for name, share in shares:
+            if pick < share:
+                return name
+            pick -= share
+        return "regular"
 
 
 class _Stream:
     """One service's arrivals to come: the k-th when k - 1/2 are due (or at random)."""
 
-    def __init__(self, rates: ServiceRates, draws: _Draws) -> None:
-        self.draws, self.share, self.carry = draws, rates.priority_share, 0.0
-        scale = 1.0
-        if rates.expected_per_min and rates.expected_recent_per_min > 0:
-            ratio = rates.arrivals_per_min / rates.expected_recent_per_min
-            scale = min(MAX_RATE_SCALE, max(1 / MAX_RATE_SCALE, ratio))
-        self.slots = [rate * scale for rate in rates.expected_per_min]
+    def __init__(self, rates: ServiceRates, draws: _Draws, top_category: str) -> None:
+        self.draws = draws
+        self.shares = list(rates.categories)
+        if not self.shares and rates.priority_share > 0:
+            self.shares = [(top_category, rates.priority_share)]
+        self.carry: dict[str, float] = {}
+        self.slots = _paced_slots(rates)
         self.tail = self.slots[-1] if self.slots else rates.arrivals_per_min
         self.slot, self.start, self.due_at_start = 0, 0.0, 0.0
         self.due = 0.5 * draws.gap() if draws.rng is None else draws.gap()
@@ -109,13 +130,46 @@ class _Stream:
                 return math.inf
             self.slot, self.start, self.due_at_start = self.slot + 1, end, due_at_end
 
-    def pop(self) -> tuple[float, bool]:
-        """The next arrival: minutes after now, and whether it is a priority customer."""
+    def pop(self) -> tuple[float, str]:
+        """The next arrival: minutes after now, and its category."""
         at = self.next
         self.due += self.draws.gap()
         self.next = self._time_of(self.due)
-        priority, self.carry = self.draws.is_priority(self.share, self.carry)
-        return at, priority
+        return at, self.draws.category(self.shares, self.carry)
+
+
+@functools.lru_cache(maxsize=64)
+def _paced_slots(rates: ServiceRates) -> tuple[float, ...]:
+    """History's expected rates slot by slot, at today's pace (the same for every run)."""
+    scales = pace(rates, len(rates.expected_per_min))
+    return tuple(rate * scale for rate, scale in zip(rates.expected_per_min, scales, strict=True))
+
+
+def pace(rates: ServiceRates, slots: int) -> list[float]:
+    """How many times history's rate today's arrivals are expected to run, slot by slot.
+
+    Today's count so far against history's is shrunk toward 1 by
+    :data:`DAY_PRIOR_ARRIVALS` (weighted by how much of today has been seen); the
+    recent window's against history's is shrunk toward that day pace; the near slots
+    follow the recent pace, the later ones the day's.
+    """
+    if not rates.expected_per_min or rates.expected_recent_per_min <= 0:
+        day = 1.0
+        recent = 1.0
+    else:
+        day = (rates.arrived_today + DAY_PRIOR_ARRIVALS) / (
+            rates.expected_today + DAY_PRIOR_ARRIVALS
+        )
+        window = rates.recent_window_min
+        seen = rates.arrivals_per_min * window
+        usual = rates.expected_recent_per_min * window
+        recent = (seen + RECENT_PRIOR_ARRIVALS * day) / (usual + RECENT_PRIOR_ARRIVALS)
+    result = []
+    for i in range(slots):
+        fade = math.exp(-(i + 0.5) * PROFILE_SLOT_MIN / PACE_MEMORY_MIN)
+        scale = day + (recent - day) * fade
+        result.append(min(MAX_RATE_SCALE, max(1 / MAX_RATE_SCALE, scale)))
+    return result
 
 
 class _Future:
@@ -124,31 +178,37 @@ class _Future:
     def __init__(self, snapshot: QueueSnapshot, draws: _Draws) -> None:
         policy = snapshot.policy
         heads = [c for c in policy.head_start_min if c not in ("appointment", "transfer")]
-        self.category = max(heads, key=lambda c: policy.head_start_min[c], default="regular")
+        top = max(heads, key=lambda c: policy.head_start_min[c], default="regular")
         self.now = snapshot.now
         self.streams = {
-            service_id: _Stream(rates, draws)
+            service_id: _Stream(rates, draws, top)
             for service_id, rates in snapshot.services.items()
             if rates.arrivals_per_min > 0 or any(rates.expected_per_min)
         }
         self.serial = 0
+        self.soonest = min((s.next for s in self.streams.values()), default=math.inf)
 
     def until(self, minutes: float) -> list[Candidate]:
         """The arrivals up to ``minutes`` after now not handed out yet."""
         due: list[Candidate] = []
+        if minutes < self.soonest:
+            return due
         for service_id, stream in self.streams.items():
             while stream.next <= minutes:
-                at, priority = stream.pop()
+                at, category = stream.pop()
                 self.serial += 1
+                transfer = category == "transfer"
                 due.append(
                     Candidate(
                         _FUTURE_BASE + self.serial,
                         "",
                         service_id,
-                        self.category if priority else "regular",
+                        "regular" if transfer else category,
                         self.now + timedelta(minutes=at),
+                        is_transfer=transfer,
                     )
                 )
+        self.soonest = min(s.next for s in self.streams.values())
         return due
 
     def next_for(self, tiers: Mapping[int, int]) -> float | None:
@@ -191,11 +251,17 @@ def replay(
         for service_id in counter.tiers:
             serving.setdefault(service_id, []).append(order)
     heapq.heapify(heap)
+    absences = [_absences(snapshot, counter) for counter in snapshot.counters]
     calls: dict[int, Call] = {}
     while heap and remaining:
         minutes, order = heapq.heappop(heap)
         if minutes > HORIZON_MIN:
             break
+        back = _back_from(absences[order], minutes)
+        if back is not None:  # a scheduled break or closing: calls again after it, or never
+            if math.isfinite(back):
+                heapq.heappush(heap, (back, order))
+            continue
         for candidate in future.until(minutes):
             queue.add(candidate)
         counter = snapshot.counters[order]
@@ -233,11 +299,35 @@ def replay(
     return calls
 
 
+def _absences(snapshot: QueueSnapshot, counter: OpenCounter) -> list[tuple[float, float]]:
+    """A counter's scheduled absences in minutes after now (inf: closed for the day)."""
+    result = []
+    for start, until in counter.away:
+        a = (start - snapshot.now).total_seconds() / 60
+        b = math.inf if until is None else (until - snapshot.now).total_seconds() / 60
+        if b > 0:
+            result.append((a, b))
+    return result
+
+
+def _back_from(absences: list[tuple[float, float]], minutes: float) -> float | None:
+    """When a counter free at ``minutes`` can call, if an absence holds it; else ``None``."""
+    for a, b in absences:
+        if a <= minutes < b:
+            return b
+    return None
+
+
 def _free_in(
     snapshot: QueueSnapshot, counter: OpenCounter, asked: set[int], draws: _Draws
 ) -> float:
-    """Minutes until a counter can call."""
+    """Minutes until a counter can call (a scheduled absence is applied after this)."""
     if counter.on_break:
+        if any(
+            start <= snapshot.now and (until is None or until > snapshot.now)
+            for start, until in counter.away
+        ):
+            return 0.0  # the absence covering now tells when it is back
         return draws.around(BREAK_RETURN_MIN)
     if counter.busy_service_id is not None:
         rates = snapshot.services.get(counter.busy_service_id)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from lobby.access import Op, SystemActor, authorise
 from lobby.db import Database
 from lobby.errors import DatabaseUnavailable, LobbyError
 from lobby.lifecycle import logical, pgtools
@@ -87,10 +88,15 @@ def make_backup(
     try:
         info = make_backup_file(db, directory, pg_bindir=pg_bindir, use_pg_dump=use_pg_dump)
     except BackupFailed as exc:
-        with db.unit_of_work(actor) as uow:
-            uow.record(BACKUP_FAILED, payload={"directory": str(directory), "error": str(exc)})
+        try:
+            with db.unit_of_work(SystemActor(actor)) as uow:
+                authorise(uow, Op.RECORD_LIFECYCLE)
+                uow.record(BACKUP_FAILED, payload={"directory": str(directory), "error": str(exc)})
+        except LobbyError as unrecorded:  # e.g. the database sits on the same full disk
+            raise BackupFailed(f"{exc} (not journalled: {unrecorded})") from exc
         raise
-    with db.unit_of_work(actor) as uow:
+    with db.unit_of_work(SystemActor(actor)) as uow:
+        authorise(uow, Op.RECORD_LIFECYCLE)
         uow.record(BACKUP_MADE, payload={**info.to_json(), "file": info.path.name})
     return info
 
@@ -124,10 +130,11 @@ def make_backup_file(
 
 
 def _copy(db: Database, directory: Path, name: BackupName, pg_bindir: Path | None) -> BackupInfo:
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # backups hold personal data
     final = directory / name.file_name()
     partial = final.with_name(final.name + ".partial")
     try:
+        partial.touch(mode=0o600)
         if name.format == "sqlite":
             copy_sqlite(sqlite_path(db), partial)
         elif name.format == "pg_dump":

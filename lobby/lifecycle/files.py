@@ -71,7 +71,9 @@ def sha256_of(path: Path) -> str:
 def write_checksum(path: Path) -> str:
     """Write ``path``'s checksum file beside it; returns the hex digest."""
     digest = sha256_of(path)
-    checksum_path(path).write_text(f"{digest}  {path.name}\n", encoding="ascii")
+    target = checksum_path(path)
+    target.touch(mode=0o600)
+    target.write_text(f"{digest}  {path.name}\n", encoding="ascii")
     return digest
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from lobby.access import Op, SystemActor, authorise
 from lobby.db import Database
 from lobby.errors import DatabaseUnavailable, InvalidInput, LobbyError
 from lobby.lifecycle import logical, pgtools
@@ -127,7 +128,8 @@ def restore_backup(
             f"the restored database fails its checks: {'; '.join(problems)} "
             f"(the previous one is at {aside})"
         )
-    with db.unit_of_work(actor) as uow:
+    with db.unit_of_work(SystemActor(actor)) as uow:
+        authorise(uow, Op.RECORD_LIFECYCLE)
         uow.record(
             RESTORED,
             payload={"file": path.name, "revision": name.revision, "upgraded_to": HEAD,

@@ -80,9 +80,8 @@ def counter_states(session: Session, today: date) -> tuple[CounterState, ...]:
     current = {counter_id: number for counter_id, number in rows}
     counters = session.scalars(select(Counter).where(Counter.active).order_by(Counter.number))
     return tuple(
-        CounterState(
-            c.number, c.name_zh, c.name_en, CounterStatus(c.status), current.get(c.id)
-        ) for c in counters
+        CounterState(c.number, c.name_zh, c.name_en, CounterStatus(c.status), current.get(c.id))
+        for c in counters
     )
 
 
@@ -124,6 +123,7 @@ def service_queues(
                 longest_wait_min=round(longest, 1),
                 wait_low_min=estimate.low_min,
                 wait_high_min=estimate.high_min,
+                wait_rough=estimate.rough,
             )
         )
     return tuple(queues)

@@ -31,6 +31,7 @@ class QueueOutlook(JsonView):
         heading_past_target: The predicted wait, or the longest wait so far, is past
             the target.
         counters_open: Open counters that serve the service (any tier).
+        rough: The prediction has little to go on; its range is wide.
     """
 
     service: str
@@ -44,6 +45,7 @@ class QueueOutlook(JsonView):
     target_wait_min: int
     heading_past_target: bool
     counters_open: int
+    rough: bool = False
 
     @property
     def longest_wait_min(self) -> float:
@@ -96,6 +98,7 @@ def service_outlook(session: Session, now: datetime) -> list[QueueOutlook]:
                 counters_open=sum(
                     1 for c in snapshot.counters if service.id in c.tiers and not c.on_break
                 ),
+                rough=estimate.rough,
             )
         )
     return outlook

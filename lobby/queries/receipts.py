@@ -29,9 +29,7 @@ class ComplaintReceipt:
     printable: PrintableReceipt
 
 
-def read_receipt(
-    session: Session, reference: str, base_url: str | None = None
-) -> ComplaintReceipt:
+def read_receipt(session: Session, reference: str, base_url: str | None = None) -> ComplaintReceipt:
     """The receipt of the complaint ``reference``, with times in the branch's time zone.
 
     With ``base_url`` (``lobby web``'s address) its QR links to the status page.

@@ -28,10 +28,26 @@ class EstimateAccuracy:
     industry_mae_min: float
     last_customer_mae_min: float
     mean_wait_min: float
+    rough_share: float = 0.0
+    mean_range_min: float = 0.0
+
+    @property
+    def share_of_wait(self) -> float:
+        """Our mean absolute error as a share of the mean wait."""
+        return self.mae_min / self.mean_wait_min if self.mean_wait_min else 0.0
+
+    @property
+    def ratio_to_industry(self) -> float:
+        """Our mean absolute error against the industry formula's."""
+        return self.mae_min / self.industry_mae_min if self.industry_mae_min else 0.0
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        data = asdict(self) | {
+            "share_of_wait": self.share_of_wait,
+            "ratio_to_industry": self.ratio_to_industry,
+        }
+        return {k: round(v, 3) if isinstance(v, float) else v for k, v in data.items()}
 
 
 def industry_formula(ticket: SimTicket) -> float:
@@ -44,7 +60,7 @@ def estimate_accuracy(tickets: Iterable[SimTicket]) -> EstimateAccuracy:
     rows = [t for t in tickets if t.estimate is not None and t.called is not None]
     if not rows:
         return EstimateAccuracy(0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    ours = industry = last = inside = total_wait = 0.0
+    ours = industry = last = inside = total_wait = rough = width = 0.0
     for t in rows:
         assert t.estimate is not None
         assert t.called is not None
@@ -54,5 +70,9 @@ def estimate_accuracy(tickets: Iterable[SimTicket]) -> EstimateAccuracy:
         industry += abs(industry_formula(t) - wait)
         last += abs((t.last_wait_min or 0.0) - wait)
         inside += t.estimate.low_min <= wait <= t.estimate.high_min
+        rough += t.estimate.rough
+        width += t.estimate.high_min - t.estimate.low_min
     n = len(rows)
-    return EstimateAccuracy(n, ours / n, inside / n, industry / n, last / n, total_wait / n)
+    return EstimateAccuracy(
+        n, ours / n, inside / n, industry / n, last / n, total_wait / n, rough / n, width / n
+    )

@@ -3,7 +3,10 @@
 A scenario names a branch file (services, counters, work profiles, routing policy)
 and adds what the day brings: how many visits, how they spread over the day and over
 the services, service-time distributions, priority categories, no-shows, transfers
-and, optionally, its own counter schedule with breaks. See ``resources/scenarios/``.
+and, optionally, its own counter schedule with breaks. ``history`` names another
+scenario file: the kind of day the branch's past weeks were, which is all the wait
+estimate may know in advance (its arrival profile and service means); without it the
+estimate is told the day's own profile. See ``resources/scenarios/``.
 
 :func:`load_scenario` reads and validates a file; :meth:`Scenario.compile` turns it
 into a :class:`lobby.simulate.model.DayModel` in minutes after opening.
@@ -11,6 +14,7 @@ into a :class:`lobby.simulate.model.DayModel` in minutes after opening.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
@@ -104,6 +108,7 @@ class Scenario(_Strict):
     transfer_to: dict[str, float] = Field(default_factory=dict)
     counters: tuple[CounterSchedule, ...] = ()
     target_wait_min: float | None = Field(default=None, gt=0)
+    history: str | None = None
 
     @field_validator("opens", "closes")
     @classmethod
@@ -310,6 +315,24 @@ def load_scenario(path: Path) -> tuple[Scenario, DayModel]:
     branch_path = (path.parent / scenario.branch).resolve()
     branch = load_branch_config(branch_path)
     try:
-        return scenario, scenario.compile(branch)
+        model = scenario.compile(branch)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+    if scenario.history is not None:
+        past = _history_model(path, scenario.history)
+        model = replace(model, history={p.service_id: p for p in past.services})
+    return scenario, model
+
+
+def _history_model(path: Path, history: str) -> DayModel:
+    """The day a scenario's ``history`` names: what past weeks of the branch looked like."""
+    history_path = (path.parent / history).resolve()
+    if history_path == path.resolve():
+        raise ConfigError(f"{path}: history: a scenario cannot be its own history")
+    try:
+        past_scenario, past = load_scenario(history_path)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: history: {exc}") from exc
+    if past_scenario.history is not None:
+        raise ConfigError(f"{path}: history: {history} has a history of its own")
+    return past

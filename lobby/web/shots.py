@@ -27,6 +27,7 @@ from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.errors import LobbyError
 from lobby.models import Branch
+from lobby.sample_history import sample_staff
 from lobby.seeding import initialise
 from lobby.web.app import create_app
 
@@ -57,12 +58,12 @@ def _sample(db: Database, clock: FixedClock) -> dict[str, str]:
         clock.moment = start + timedelta(minutes=minutes)
 
     at(-40)
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(sample_staff(db, "M01")) as uow:  # opens counters and issues
         for counter in (1, 2, 3):
             engine.set_counter_status(uow, counter, "open")
         issued = [engine.issue_ticket(uow, "cash", phone="13812345678") for _ in range(9)]
     at(-30)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(sample_staff(db, "T01")) as uow:
         engine.call_next(uow, 1)
         engine.start(uow, 1)
         engine.finish(uow, 1)
@@ -71,22 +72,22 @@ def _sample(db: Database, clock: FixedClock) -> dict[str, str]:
         engine.no_show(uow, 1)
         codes["missed"] = issued[1].code
     at(-5)
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(sample_staff(db, "T02")) as uow:
         engine.call_next(uow, 2)
         engine.start(uow, 2)
         codes["serving"] = issued[2].code
     at(-1)
-    with db.unit_of_work("T03") as uow:
+    with db.unit_of_work(sample_staff(db, "T03")) as uow:
         engine.call_next(uow, 3)
         codes["called"] = issued[3].code
         engine.cancel(uow, issued[4].number, reason="left")
         codes["cancelled"] = issued[4].code
     codes["waiting"] = issued[8].code
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(sample_staff(db, "G01")) as uow:
         reference = engine.file_complaint(
             uow, category="waiting", description="等了很久", contact="13812345678"
         )
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(sample_staff(db, "M01")) as uow:
         move_complaint(uow, reference, "resolved", resolution="已增开窗口并向客户致歉。")
     with db.read() as session:
         secret = session.get_one(Branch, 1).secret
@@ -165,7 +166,7 @@ def render(out: Path) -> list[Path]:
             clock = FixedClock(_morning())
             db = Database.open(f"sqlite:///{Path(tmp) / 'lobby.db'}", clock=clock)
             try:
-                initialise(db, load_branch_config(SAMPLE_BRANCH), "shots")
+                initialise(db, load_branch_config(SAMPLE_BRANCH), "shots", waive_pin_change=True)
                 codes = _sample(db, clock)
                 with _served(db) as base:
                     files = [

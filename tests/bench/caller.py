@@ -15,6 +15,7 @@ import time
 from lobby import engine
 from lobby.db import Database
 from lobby.settings import Settings
+from tests.helpers import actor
 
 
 def main(url: str, counters: list[int]) -> None:
@@ -23,12 +24,12 @@ def main(url: str, counters: list[int]) -> None:
         if line.strip() != "call":
             break
         counter = counters[turn % len(counters)]
-        with db.unit_of_work("G-bench") as uow:
+        with db.unit_of_work(actor("G01")) as uow:
             engine.issue_ticket(uow, "cash")
         if turn >= len(counters):  # the counter still holds its previous call
-            with db.unit_of_work("T-bench") as uow:
+            with db.unit_of_work(actor("T01")) as uow:
                 engine.finish(uow, counter)
-        with db.unit_of_work("T-bench") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             number = engine.call_next(uow, counter).number
         print(number, time.monotonic_ns(), flush=True)
     db.dispose()

@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from lobby import engine
 from lobby.db import Database
 from lobby.settings import Settings
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 from ui.common.app import make_app
 from ui.display.main import bootstrap
 
@@ -47,12 +47,12 @@ def one_day(db: Database, clock: ManualClock, after_call: Callable[[str], None])
         service = SERVICES[i % len(SERVICES)]
         counter = COUNTERS[service]
         clock.advance(seconds=20)
-        with db.unit_of_work("G01") as uow:
+        with db.unit_of_work(actor("G01")) as uow:
             engine.issue_ticket(uow, service)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             number = engine.call_next(uow, counter).number
         after_call(number)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             engine.start(uow, counter)
             engine.finish(uow, counter)
         if i >= WARM_UP and (i - WARM_UP) % SAMPLE_EVERY == 0:

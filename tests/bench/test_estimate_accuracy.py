@@ -1,19 +1,26 @@
-"""Accuracy of the wait estimate on simulated, non-stationary branch days.
+"""Accuracy of the wait estimate on simulated days, tuning families and held-out ones.
 
 Every ticket of each day gets, at the moment it joins the queue, our estimate
-(:func:`lobby.estimate.predict`, replaying the routing rule), and the inputs of two
-baselines computed in the same run on the same tickets:
+(:func:`lobby.estimate.predict`, replaying the routing rule on what the branch knows
+then) and the inputs of two baselines computed in the same run on the same tickets:
 
 * industry formula: mean service time x position in line / counters open for it;
 * last customer: the wait of the service's most recently called customer.
 
-The "tier-1 only" row leaves out services that no counter serves first (in the sample
-branch: enquiries, tier 2 everywhere, called only when a counter's own line empties).
+The families and their split are fixed in :mod:`lobby.simulate.families`; every day
+starts from the residuals of one normal weekday before it, and the branch's history
+is of normal weekdays whatever the day brings. The actual wait is the simulated time
+to the first call. Reported per family and per group: mean absolute error of each,
+the share of actual waits inside our printed range (nominally 80 %), that error as a
+share of the mean wait, and how many estimates were flagged rough.
 
-The actual wait is the simulated time to the first call. Reported: mean absolute
-error of each, and the share of actual waits inside our printed range (nominally
-80 %). Targets: ours <= 50 % of the industry formula's MAE and < 3 min; coverage
-75-85 %. Figures go to ``benchmark.extra_info`` and are printed past output capture.
+Targets (issue 20): on every held-out family coverage 75-85 %, MAE at most 50 % of
+the industry formula's and at most 15 % of the mean wait; on the normal weekday MAE
+under 3 min. Figures go to ``benchmark.extra_info`` and are printed past output
+capture with the targets met and missed. Asserted: ours beats both baselines on
+every family, at most 50 % of the industry formula's MAE on every held-out family,
+the weekday target, and held-out coverage within 70-90 % (the 75-85 % target is
+reported: staff_shortage has held 74.5 %).
 """
 
 from __future__ import annotations
@@ -22,71 +29,70 @@ from typing import Any
 
 import pytest
 
-from lobby.simulate import SCENARIOS, SimTicket, load_scenario, simulate
-from lobby.simulate.accuracy import EstimateAccuracy, estimate_accuracy
+from lobby.simulate.families import FAMILIES, SEEDS, FamilyAccuracy, accuracy_table
 
-DAYS = [("weekday", 1), ("weekday", 2), ("weekday", 3), ("month_start", 1)]
-
-
-def simulated_days() -> dict[str, list[SimTicket]]:
-    """Tickets of each scenario's days, and those of services some counter serves first."""
-    tickets: dict[str, list[SimTicket]] = {}
-    for name, seed in DAYS:
-        _, model = load_scenario(SCENARIOS / f"{name}.toml")
-        first = {s for c in model.counters for s, tier in c.tiers.items() if tier == 1}
-        day = simulate(model, seed, estimates=True).tickets
-        tickets.setdefault(name, []).extend(day)
-        tickets.setdefault("tier-1 only", []).extend(t for t in day if t.service_id in first)
-    return tickets
+COVERAGE = (0.75, 0.85)
+COVERAGE_FLOOR = (0.70, 0.90)
+RATIO_MAX = 0.5
+SHARE_MAX = 0.15
+WEEKDAY_MAE_MAX = 3.0
 
 
-def row(name: str, a: EstimateAccuracy) -> str:
+def row(r: FamilyAccuracy) -> str:
+    a = r.accuracy
     return (
-        f"  {name:<13}{a.tickets:>7}{a.mean_wait_min:>8.2f}{a.mae_min:>8.2f}"
-        f"{a.industry_mae_min:>10.2f}{a.last_customer_mae_min:>10.2f}"
-        f"{a.mae_min / a.industry_mae_min:>8.0%}{a.coverage:>9.1%}"
+        f"  {r.name:<15}{r.group:<9}{r.days:>5}{a.tickets:>8}{a.mean_wait_min:>7.1f}"
+        f"{a.mae_min:>7.2f}{a.industry_mae_min:>9.2f}{a.last_customer_mae_min:>9.2f}"
+        f"{a.ratio_to_industry:>7.0%}{a.share_of_wait:>7.1%}{a.coverage:>8.1%}"
+        f"{a.rough_share:>7.1%}"
     )
+
+
+def targets(r: FamilyAccuracy) -> dict[str, bool]:
+    a = r.accuracy
+    if r.group == "held-out":
+        return {
+            "coverage": COVERAGE[0] <= a.coverage <= COVERAGE[1],
+            "ratio": a.ratio_to_industry <= RATIO_MAX,
+            "share_of_wait": a.share_of_wait <= SHARE_MAX,
+        }
+    if r.name == "weekday":
+        return {"mae": a.mae_min < WEEKDAY_MAE_MAX}
+    return {}
 
 
 def test_estimate_accuracy(benchmark: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    result: dict[str, list[SimTicket]] = {}
+    rows: list[FamilyAccuracy] = []
 
     def run() -> None:
-        result.clear()
-        result.update(simulated_days())
+        rows.clear()
+        rows.extend(accuracy_table(FAMILIES, SEEDS))
 
     benchmark.pedantic(run, rounds=1, iterations=1)
-    by_day = {name: estimate_accuracy(tickets) for name, tickets in result.items()}
-    overall = estimate_accuracy(
-        [t for name, tickets in result.items() if name != "tier-1 only" for t in tickets]
+    met = {r.name: targets(r) for r in rows}
+    benchmark.extra_info.update(
+        {
+            "seeds": list(SEEDS),
+            "families": {r.name: r.accuracy.to_json() | {"group": r.group} for r in rows},
+            "targets_met": met,
+        }
     )
-    info: dict[str, Any] = {
-        "days": [f"{name} seed {seed}" for name, seed in DAYS],
-        "overall": overall.to_json(),
-        "by_scenario": {name: a.to_json() for name, a in by_day.items()},
-        "ratio_to_industry": round(overall.mae_min / overall.industry_mae_min, 3),
-        "targets": {
-            "ratio_to_industry_max": 0.5,
-            "mae_min_max": 3.0,
-            "coverage": [0.75, 0.85],
-        },
-    }
-    info["targets_met"] = {
-        "ratio": info["ratio_to_industry"] <= 0.5,
-        "mae": overall.mae_min < 3.0,
-        "coverage": 0.75 <= overall.coverage <= 0.85,
-    }
-    benchmark.extra_info.update(info)
     with capsys.disabled():
-        print("\n  wait estimate at issue vs actual wait (minutes)")
+        print(f"\n  wait estimate at issue vs actual wait (minutes), seeds {list(SEEDS)}")
         print(
-            f"  {'days':<13}{'tickets':>7}{'wait':>8}{'ours':>8}{'industry':>10}"
-            f"{'last cust':>10}{'ratio':>8}{'coverage':>9}"
+            f"  {'family':<15}{'group':<9}{'days':>5}{'tickets':>8}{'wait':>7}{'ours':>7}"
+            f"{'industry':>9}{'last':>9}{'ratio':>7}{'share':>7}{'cover':>8}{'rough':>7}"
         )
-        for name, a in by_day.items():
-            print(row(name, a))
-        print(row("all", overall))
-        print(f"  targets met: {info['targets_met']}")
-    # ours must beat both baselines; the targets themselves are reported, not asserted
-    assert overall.mae_min < overall.industry_mae_min
-    assert overall.mae_min < overall.last_customer_mae_min
+        for r in rows:
+            print(row(r))
+        print("  ratio: ours / industry MAE; share: ours / mean wait; cover: in our 80 % range")
+        print(f"  targets met: {met}")
+    by_name = {r.name: r.accuracy for r in rows}
+    for r in rows:
+        assert r.accuracy.mae_min < r.accuracy.industry_mae_min, r.name
+        assert r.accuracy.mae_min < r.accuracy.last_customer_mae_min, r.name
+    held_out = [r for r in rows if r.group == "held-out"]
+    for r in held_out:
+        assert COVERAGE_FLOOR[0] <= r.accuracy.coverage <= COVERAGE_FLOOR[1], r.name
+        assert r.accuracy.ratio_to_industry <= RATIO_MAX, r.name
+    assert by_name["weekday"].mae_min < WEEKDAY_MAE_MAX

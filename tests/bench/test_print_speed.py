@@ -30,6 +30,7 @@ from devices.printer.layout import render_ticket
 from lobby import engine
 from lobby.db import Database
 from lobby.ticket_print import PrintableTicket, printable_ticket
+from tests.helpers import actor
 from tests.printer_endpoint import PrinterEndpoint
 
 ROUNDS = 40
@@ -69,7 +70,7 @@ def test_issue_to_bytes_sent(
 
         def issue_and_print() -> None:
             def issue() -> Any:
-                with db.unit_of_work("kiosk") as uow:
+                with db.unit_of_work(actor("G01")) as uow:
                     return engine.issue_ticket(uow, "cash")
 
             def printable() -> PrintableTicket:

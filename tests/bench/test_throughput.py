@@ -28,9 +28,10 @@ from typing import Any
 
 import pytest
 
+from lobby import admin
 from lobby.config import SAMPLE_BRANCH, BranchConfig, load_branch_config
 from lobby.db import Database
-from lobby.seeding import initialise
+from tests.helpers import actor, add_test_staff
 from tests.integration import workers
 from tests.pgserver import PostgresServer
 
@@ -171,13 +172,20 @@ def pool() -> Iterator[workers.WorkerPool]:
         yield started
 
 
+def sixteen_counters(db: Database) -> None:
+    """Make the sample branch the 16-counter one, with a manager per worker (B00, B01...)."""
+    with db.unit_of_work(actor("M01")) as uow:
+        admin.import_config(uow, sixteen_counter_branch(), "bench setup")
+    add_test_staff(db, [f"B{i:02d}" for i in range(PROCESSES)])
+
+
 @pytest.fixture(scope="module")
 def sqlite16_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with the 16-counter branch."""
     path = tmp_path_factory.mktemp("bench") / "lobby16.db"
     shutil.copy(sqlite_template, path)
     db = Database.open(f"sqlite:///{path}")
-    initialise(db, sixteen_counter_branch(), "bench-setup")
+    sixteen_counters(db)
     db.dispose()
     return path
 
@@ -188,7 +196,7 @@ def pg16_template(pg_server: PostgresServer, pg_template: str) -> str:
     name = "lobby_bench16"
     pg_server.create_database(name, template=pg_template)
     db = Database.open(pg_server.url(name))
-    initialise(db, sixteen_counter_branch(), "bench-setup")
+    sixteen_counters(db)
     db.dispose()
     return name
 

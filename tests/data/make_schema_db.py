@@ -7,6 +7,7 @@ the stored 0002 database upgraded to 0003, data and all.)
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import tempfile
@@ -23,14 +24,19 @@ def build() -> Path:
     name = next(MIGRATIONS.joinpath("versions").glob(f"{HEAD}_*.py")).stem
     target = STORED / f"{name}.sqlite"
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CONFIG_HOME"] = tmp  # the pad's key stays in the temporary directory
         url = f"sqlite:///{tmp}/lobby.db"
         steps = [
             ["init"],
+            ["change-pin", "--staff", "G01", "--pin", "2468", "--new-pin", "1357"],
+            ["change-pin", "--staff", "T01", "--pin", "1111", "--new-pin", "1357"],
+            ["change-pin", "--staff", "M01", "--pin", "9999", "--new-pin", "1357"],
             ["issue", "cash", "--phone", "13812345678", "--category", "elderly"],
             ["issue", "loans", "--note", "mortgage"],
             ["call", "--counter", "1"],
             ["finish", "--counter", "1"],
-            ["rate", "--ticket", "A001", "--score", "4"],
+            ["device-enrol", "pad-1", "--role", "rating_pad"],
+            ["rate", "--ticket", "A001", "--score", "4"],  # as the enrolled pad
             [
                 "complaint",
                 "--category",
@@ -41,7 +47,8 @@ def build() -> Path:
                 "13800001111",
             ],
         ]
-        manager = ["--staff", "M01", "--pin", "9999"]
+        manager = ["--staff", "M01", "--pin", "1357"]
+        acting = {"issue": "G01", "complaint": "G01"}
         steps += [
             ["complaint-update", "LAST", "--status", "in_progress", "--note", "called back"],
             ["config", "notice", "atm", "--zh", "ATM维护中", "--en", "ATM under maintenance"],
@@ -50,10 +57,10 @@ def build() -> Path:
         for argv in steps:
             if argv[:2] == ["complaint-update", "LAST"]:
                 argv = [argv[0], _last_complaint(f"{tmp}/lobby.db"), *argv[2:], *manager]
-            elif argv[0] == "config":
+            elif argv[0] in ("config", "close-day", "device-enrol"):
                 argv = [*argv, *manager]
-            else:
-                argv = [*argv, "--staff", "SETUP"]
+            elif argv[0] not in ("init", "change-pin", "rate"):
+                argv = [*argv, "--staff", acting.get(argv[0], "T01"), "--pin", "1357"]
             if main([*argv, "--db", url]) != 0:
                 sys.exit(f"step failed: {argv}")
         conn = sqlite3.connect(f"{tmp}/lobby.db")

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from lobby import engine
 from lobby.db import Database
 from lobby.settings import Settings
-from tests.helpers import ManualClock, environment_at
+from tests.helpers import ManualClock, actor, as_staff, environment_at
 from ui.common.app import make_app
 from ui.display.main import bootstrap
 from ui.display.window import DisplayWindow
@@ -56,9 +56,9 @@ def displays(qtbot: QtBot) -> Iterator[list[Display]]:
 
 
 def issue_and_call(db: Database, counter: int, service: str = "cash") -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, service)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         return engine.call_next(uow, counter).number
 
 
@@ -69,13 +69,13 @@ def hero(window: DisplayWindow) -> tuple[str, str]:
 def test_a_call_from_another_process_appears(
     qtbot: QtBot, db: Database, db_url: str, clock: ManualClock, displays: list[Display]
 ) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         number = engine.issue_ticket(uow, "cash").number
     announcer = RecordingAnnouncer()
     display = Display(qtbot, db, announcer)
     displays.append(display)
     subprocess.run(  # on this test's clock: the same business day at any hour
-        [sys.executable, "-m", "lobby", "call", "--counter", "3", "--db", db_url],
+        [sys.executable, "-m", "lobby", "call", "--counter", "3", "--db", db_url, *as_staff("T03")],
         check=True,
         capture_output=True,
         env=environment_at(clock),
@@ -92,7 +92,7 @@ def test_each_call_is_announced_once_in_order(
     display = Display(qtbot, db, announcer)
     displays.append(display)
     expected = [(issue_and_call(db, counter), counter) for counter in (1, 2, 3)]
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.recall(uow, 2)
     expected.append((expected[1][0], 2))
     qtbot.waitUntil(lambda: len(announcer.calls) == 4, timeout=10_000)
@@ -140,7 +140,7 @@ def test_speech_failure_leaves_the_board_working(
 def test_queues_update_live(qtbot: QtBot, db: Database, displays: list[Display]) -> None:
     display = Display(qtbot, db, RecordingAnnouncer())
     displays.append(display)
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "vip")
     label = display.window.queue_labels[2 * 7 + 1]  # V, the eighth service
     qtbot.waitUntil(lambda: label.text().startswith("1 人"), timeout=10_000)

@@ -20,23 +20,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lobby import admin, engine
-from lobby.complaints import follow_up, list_complaints
+from lobby.access import Op, authorise, end_session
+from lobby.complaints import follow_up, list_complaints, reveal_contact
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.engine.occupancy import sign_in_at_counter
 from lobby.engine.rating_pad import pad_started, pad_stopped
+from lobby.enrolment import enrol_device
 from lobby.errors import AuthenticationFailed
 from lobby.lifecycle.backup import BackupFailed, BackupInfo, make_backup
+from lobby.lifecycle.person import erase_person, export_person
 from lobby.lifecycle.restore import restore_backup
+from lobby.lifecycle.retention import purge
 from lobby.models import Event
 from lobby.queries.board import board
 from lobby.queries.counter_view import counter_overview
 from lobby.queries.floor import floor_view
 from lobby.queries.service_list import read_service_list
 from lobby.seeding import apply_config
-from lobby.staff import sign_in
+from lobby.staff import change_pin, sign_in
 from lobby.vocabulary import CONFIG_CHANGES, GROUPS, EventKind
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor, device, signed_in
 from ui.display import model as display
 from ui.greeter import controller as greeter
 from ui.manager import controller as manager
@@ -120,9 +124,10 @@ class Journal:
         return kinds
 
 
-def uow_step(journal: Journal, actor: str, what: str, operation: Callable[[Any], object]) -> None:
+def uow_step(journal: Journal, who: str, what: str, operation: Callable[[Any], object]) -> None:
     def run() -> None:
-        with journal.db.unit_of_work(actor) as uow:
+        credential = device(who) if who.startswith(("pad-", "rating-")) else actor(who)
+        with journal.db.unit_of_work(credential) as uow:
             operation(uow)
 
     journal.step(what, run)
@@ -203,15 +208,41 @@ def branch_day(journal: Journal, clock: ManualClock, tmp_path: Path) -> None:
         ),
     )
     step("M01", "update a complaint", lambda u: admin_follow_up(u, reference[0]))
+    step("M01", "export a person's data", lambda u: export_person(u, "13800001111"))
+    step("M01", "erase a person's data", lambda u: erase_person(u, "13800001111"))
+    step("M01", "purge expired personal data", lambda u: purge(u))
     for _ in range(5):  # the fifth wrong PIN locks the account
         journal.step("wrong PIN", lambda: failed_sign_in(db, "T02", "0000"))
     journal.step("unknown staff", lambda: failed_sign_in(db, "X99", "0000"))
     step("M01", "rename a service", rename_cash)
     step("M01", "change a counter's profile", counter_two_serves_accounts)
-    step("M01", "load the configuration", lambda u: apply_config(u, sample_config()))
+    step(
+        "M01",
+        "load the configuration",
+        lambda u: (authorise(u, Op.CONFIGURE), apply_config(u, sample_config())),
+    )
+    access_steps(journal, reference[0], numbers[0])
     clock.advance(minutes=1)
     step("M01", "close the day", lambda u: engine.close_day(u))
     lifecycle(journal, tmp_path)
+
+
+def access_steps(journal: Journal, reference: str, number: str) -> None:
+    """A reprint, a revealed contact, an enrolled device, a PIN change and a sign-out."""
+    db = journal.db
+    uow_step(journal, "G01", "reprint", lambda u: engine.record_reprint(u, number))
+    uow_step(journal, "M01", "reveal", lambda u: reveal_contact(u, reference, "call back"))
+    uow_step(journal, "M01", "enrol a device", lambda u: enrol_device(u, "KIOSK1", "kiosk"))
+    journal.step("change a PIN", lambda: change_pin(db, "T03", "3333", "4826", device="t"))
+    session = signed_in(db, "T03", "4826")
+
+    def sign_out() -> None:
+        with db.unit_of_work(session) as uow:
+            authorise(uow, Op.SIGN_OUT)
+            end_session(uow.session, session, uow.now)
+            uow.record(EventKind.SIGNED_OUT, payload={"staff": "T03"})
+
+    journal.step("sign out", sign_out)
 
 
 def lifecycle(journal: Journal, tmp_path: Path) -> None:
@@ -273,6 +304,7 @@ def test_every_kind_belongs_to_a_group() -> None:
 
 def test_an_unlisted_kind_fails_the_check(journal: Journal) -> None:
     def unlisted(uow: Any) -> None:
+        authorise(uow, Op.CONFIGURE)
         uow.record(EventKind.ISSUED)
         uow.pending[-1].kind = "ticket_lost"  # as if an operation wrote a new kind
 

@@ -31,7 +31,7 @@ from lobby.models import Appointment, Complaint, Event, Ticket, Visit
 from lobby.receipt_print import printable_receipt
 from lobby.settings import Settings
 from tests.escpos_decoder import decode, printed_picture
-from tests.helpers import ManualClock, environment_at
+from tests.helpers import ManualClock, actor, as_staff, environment_at
 from tests.printer_endpoint import OFFLINE, ONLINE, PrinterEndpoint, closed_port
 from ui.common.app import make_app
 from ui.greeter.i18n import TRANSLATIONS
@@ -345,7 +345,7 @@ def test_self_service_is_suggested_first_with_a_way_to_issue_anyway(
 def test_appointment_check_in_by_scan_gets_the_appointment_priority(
     open_greeter: Callable[..., Greeter], db: Database, clock: ManualClock
 ) -> None:
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         code = engine.book_appointment(uow, "account", clock.now() + timedelta(minutes=20))
     greeter = open_greeter()
     window = greeter.window
@@ -375,10 +375,10 @@ def test_appointment_check_in_by_scan_gets_the_appointment_priority(
 def test_a_returning_customer_hears_the_missed_ticket_is_still_valid(
     open_greeter: Callable[..., Greeter], db: Database, clock: ManualClock
 ) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         missed = engine.issue_ticket(uow, "cash")
         waiting = engine.issue_ticket(uow, "cash")
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_ticket(uow, 1, missed.number)
         engine.no_show(uow, 1)
     greeter = open_greeter()
@@ -551,7 +551,7 @@ def test_live_counts_update_when_another_process_issues(
     ticking = [t for t in window.findChildren(QTimer) if t.isActive()]
     assert [t.interval() for t in ticking] == [600_000]
     subprocess.run(  # on this test's clock: the same business day at any hour
-        [sys.executable, "-m", "lobby", "issue", "cash", "--db", db_url],
+        [sys.executable, "-m", "lobby", "issue", "cash", "--db", db_url, *as_staff("G01")],
         check=True,
         capture_output=True,
         env=environment_at(clock),
@@ -569,7 +569,7 @@ def test_a_service_renamed_by_the_manager_shows_within_a_second_without_a_ticket
     with db.read() as session:
         cash = next(s for s in admin.export_config(session).services if s.code == "cash")
     renamed = cash.model_copy(update={"name_zh": "现金与硬币", "name_en": "Cash and coins"})
-    with db.unit_of_work("M01") as uow:  # what the manager app's configuration page runs
+    with db.unit_of_work(actor("M01")) as uow:  # what the manager app's configuration page runs
         admin.save_service(uow, renamed)
     greeter.qtbot.waitUntil(lambda: tile.name_en.text() == "Cash and coins", timeout=1_000)
     assert tile.name.text().endswith("现金与硬币")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, update
 
 from lobby import admin, engine
 from lobby.db import Database
@@ -19,7 +19,7 @@ from lobby.models import ComplaintNote, Event
 from lobby.reports import build_report
 from lobby.settings import Settings
 from tests.gui.conftest import Console
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor, device
 from ui.common.app import make_app
 from ui.manager.main import bootstrap
 from ui.manager.window import ManagerWindow
@@ -76,7 +76,7 @@ def signed_in(manager: Manager) -> Manager:
 
 
 def issue(db: Database, service: str = "cash", **options: object) -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service, **options).number  # type: ignore[arg-type]
 
 
@@ -94,7 +94,7 @@ def test_live_floor_counters_queues_and_alert(
     for _ in range(3):
         issue(db, "account")
     issue(db, "cash")
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.start(uow, 1)
     manager.sign_in()
@@ -140,11 +140,11 @@ def test_alert_comes_before_the_target_is_passed(
 
 def _serve(db: Database, clock: ManualClock, counter: int, wait: float, service: float) -> str:
     clock.advance(minutes=wait)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         ticket = engine.call_next(uow, counter)
         engine.start(uow, counter)
     clock.advance(minutes=service)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.finish(uow, counter)
     return ticket.number
 
@@ -156,7 +156,7 @@ def test_report_page_matches_the_core_report_and_exports(
     issue(db)
     number = _serve(db, clock, 1, wait=4, service=6)
     _serve(db, clock, 1, wait=0, service=3)
-    with db.unit_of_work("pad-1") as uow:
+    with db.unit_of_work(device("pad-1")) as uow:
         engine.rate_visit(uow, number, 4)
     page = signed_in.window.reports
     page.preset("today")
@@ -200,7 +200,7 @@ def test_report_with_end_before_start_is_refused(signed_in: Manager) -> None:
 def test_complaint_lifecycle_through_the_page(
     signed_in: Manager, db: Database, clock: ManualClock
 ) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         reference = engine.file_complaint(
             uow, category="waiting", description="等了一个小时", contact="13800001111"
         )
@@ -244,8 +244,30 @@ def test_complaint_lifecycle_through_the_page(
     assert page.table.text_at(0, 5) == "按时答复 answered"
 
 
+def test_revealing_a_contact_is_journalled(signed_in: Manager, db: Database) -> None:
+    with db.unit_of_work(actor("G01")) as uow:
+        engine.file_complaint(uow, category="fees", description="x", contact="13800001111")
+    page = signed_in.window.complaints
+    signed_in.qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=20_000)
+    page.table.selectRow(0)
+    assert "138****1111" in page.details.text()
+    assert "13800001111" not in page.details.text()
+    page.reveal_button.click()  # no reason: refused
+    signed_in.settle()
+    assert "why" in signed_in.notice
+    page.reveal_reason.setText("customer asked for a call")
+    page.reveal_button.click()
+    signed_in.qtbot.waitUntil(lambda: "+8613800001111" in page.revealed.text(), timeout=20_000)
+    with db.read() as session:
+        row = session.execute(
+            select(Event.actor, Event.payload).where(Event.kind == "contact_revealed")
+        ).one()
+    assert row.actor == "M01"
+    assert row.payload["why"] == "customer asked for a call"
+
+
 def test_overdue_complaints_stand_out(signed_in: Manager, db: Database, clock: ManualClock) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.file_complaint(
             uow, category="fees", description="charged twice", wished_follow_up="none"
         )
@@ -392,7 +414,7 @@ def test_priority_rules_hours_and_toml_import(
 def test_audit_filters_by_ticket_and_staff(signed_in: Manager, db: Database) -> None:
     number = issue(db)
     issue(db, "account")
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(actor("T02")) as uow:
         engine.call_next(uow, 2)
     audit = signed_in.window.audit
     audit.ticket.setText(number.lower())
@@ -405,6 +427,22 @@ def test_audit_filters_by_ticket_and_staff(signed_in: Manager, db: Database) -> 
     audit.search_button.click()
     signed_in.settle()
     assert {audit.table.text_at(r, 3) for r in range(audit.table.rowCount())} == {"T02"}
+
+
+def test_audit_tab_shows_the_chain_state(signed_in: Manager, db: Database, db_url: str) -> None:
+    issue(db)
+    audit = signed_in.window.audit
+    signed_in.qtbot.waitUntil(lambda: "chain intact" in audit.chain.text())
+    with db.read() as session:
+        victim = session.scalars(select(Event.id).order_by(Event.id.desc())).first()
+    plain = create_engine(db_url)
+    with plain.begin() as conn:
+        conn.execute(update(Event).where(Event.id == victim).values(actor="T03"))
+    plain.dispose()
+    audit.verify_button.click()
+    signed_in.qtbot.waitUntil(lambda: "CHAIN BROKEN" in audit.chain.text())
+    assert f"at #{victim}" in audit.chain.text()
+    assert audit.chain.property("level") == "error"
 
 
 def test_shots_draw_every_screen_with_charts(tmp_path: Path) -> None:

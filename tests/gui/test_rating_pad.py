@@ -13,13 +13,14 @@ from lobby.db import Database
 from lobby.errors import PermissionDenied
 from lobby.models import Event, Rating, Ticket
 from lobby.settings import Settings
+from tests.helpers import actor
 from ui.rating.controller import ASK_TIMEOUT_MS
 from ui.rating.main import bootstrap
 from ui.rating.window import RatingPadWindow
 
 
 def issue(db: Database, service: str = "cash") -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service).number
 
 
@@ -120,7 +121,7 @@ def test_the_teller_sign_in_cannot_submit_a_rating(open_console, db: Database) -
     console.settle()
     with (
         pytest.raises(PermissionDenied, match="not from the staff sign-in T02"),
-        db.unit_of_work(console.controller.staff.code) as uow,
+        db.unit_of_work(console.controller.staff.credential) as uow,
     ):
         engine.rate_visit(uow, number, 5)
     console.window.console.rating.faces.skip.click()

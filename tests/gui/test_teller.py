@@ -8,11 +8,11 @@ from lobby import engine
 from lobby.db import Database
 from lobby.models import Event, Rating, Ticket
 from tests.gui.conftest import Console
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def issue(db: Database, service: str = "cash", **options: object) -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service, **options).number  # type: ignore[arg-type]
 
 
@@ -125,7 +125,7 @@ def test_two_consoles_race_for_the_last_ticket(open_console, db: Database) -> No
 
 def test_call_by_scan_and_forged_code_refused(open_console, db: Database) -> None:  # type: ignore[no-untyped-def]
     issue(db)
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         wanted = engine.issue_ticket(uow, "cash")
     console = open_console(1)
     scan = console.window.console.scan

@@ -8,11 +8,11 @@ from lobby import engine
 from lobby.db import Database
 from lobby.journal import last_event_id
 from lobby.models import Event, Ticket
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def issue(db: Database, service: str = "cash") -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service).number
 
 
@@ -77,7 +77,7 @@ def test_list_buttons_with_nothing_selected_say_so(open_console, db: Database) -
 
 
 def test_a_code_typed_while_50_events_arrive_arrives_whole(open_console, db: Database) -> None:  # type: ignore[no-untyped-def]
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         wanted = engine.issue_ticket(uow, "cash")
     console = open_console(1)
     scan = console.window.console.scan

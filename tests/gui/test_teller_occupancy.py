@@ -9,11 +9,11 @@ from lobby.db import Database
 from lobby.models import Counter, Event, Ticket
 from lobby.queries.floor import floor_view
 from tests.gui.conftest import Console
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def issue(db: Database, service: str = "cash") -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service).number
 
 

@@ -11,7 +11,7 @@ from lobby.audit import AuditQuery, event_kinds, search_journal
 from lobby.db import Database
 from lobby.errors import InvalidInput
 from lobby.views import EventView
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def search(db: Database, **filters: object) -> list[EventView]:
@@ -21,19 +21,19 @@ def search(db: Database, **filters: object) -> list[EventView]:
 
 def a_morning(db: Database, clock: ManualClock) -> None:
     """Two tickets at two counters, then a configuration change."""
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")  # A001
         engine.issue_ticket(uow, "account")  # B001
     clock.advance(minutes=5)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)  # A001 at counter 1
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(actor("T02")) as uow:
         engine.call_next(uow, 4)  # B001 at counter 4
     clock.advance(minutes=5)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.finish(uow, 1)
     clock.advance(minutes=5)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         admin.disable_staff(uow, "T03")
 
 

@@ -21,11 +21,13 @@ import pytest
 
 from lobby.db import Database
 from lobby.errors import InvalidInput
+from lobby.journal import last_event_id
 from lobby.lifecycle.backup import BackupInfo, make_backup
 from lobby.lifecycle.files import parse_name, write_checksum
 from lobby.lifecycle.integrity import database_problems
 from lobby.lifecycle.restore import RestoreRefused, restore_backup
 from lobby.schema import HEAD, current_revision
+from tests.helpers import add_test_staff
 from tests.integration.test_concurrency import (
     STATE_AFTER,
     check_invariants,
@@ -39,9 +41,15 @@ ROUNDS = 25
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "schemas"
 
 
-def _backups_during_load(url: str, directory: Path, use_pg_dump: bool) -> list[BackupInfo]:
+Taken = tuple[BackupInfo, int, int]  # the backup, the live journal's last id before and after
+
+
+def _backups_during_load(url: str, directory: Path, use_pg_dump: bool) -> list[Taken]:
     """Run the load and take backups one after another until the processes are done."""
-    made: list[BackupInfo] = []
+    made: list[Taken] = []
+    db = Database.open(url)
+    add_test_staff(db, [f"W{i:02d}" for i in range(PROCESSES)])
+    db.dispose()
     with WorkerPool(PROCESSES, timeout=240) as pool:
         pool.prepare(
             "queue_rounds",
@@ -53,11 +61,13 @@ def _backups_during_load(url: str, directory: Path, use_pg_dump: bool) -> list[B
         db = Database.open(url)
         try:
             while load.is_alive() or not made:
-                made.append(
-                    make_backup(
-                        db, directory / str(len(made)), actor="M01", use_pg_dump=use_pg_dump
-                    )  # fmt: skip
-                )
+                with db.read() as session:
+                    before = last_event_id(session)
+                info = make_backup(db, directory / str(len(made)), actor="M01",
+                                   use_pg_dump=use_pg_dump)  # fmt: skip
+                with db.read() as session:
+                    after = last_event_id(session)
+                made.append((info, before, after))
         finally:
             db.dispose()
             load.join()
@@ -90,9 +100,12 @@ def test_backup_during_writes_restores_one_consistent_moment(
     backups = _backups_during_load(url, tmp_path / "backups", use_pg_dump)
     live_events = read_journal(url)
     live_tickets = read_tickets(url)
-    assert len(backups) >= 2, "the load ended before a second backup: nothing was taken mid-way"
-    # the middle backup was taken while the processes were working
-    chosen = backups[len(backups) // 2]
+    first_issue = min(e["id"] for e in live_events if e["kind"] == "issued")
+    final_issue = max(e["id"] for e in live_events if e["kind"] == "issued")
+    # the last backup that started after the first ticket and ended before the last one
+    mid_load = [b for b in backups if b[1] >= first_issue and b[2] < final_issue]
+    assert mid_load, f"no backup was taken while tickets were being issued: {backups}"
+    chosen, started_after, ended_before = mid_load[-1]
     db = Database.open(url)
     try:
         result = restore_backup(db, chosen.path, tmp_path / "aside", actor="M01")
@@ -105,9 +118,9 @@ def test_backup_during_writes_restores_one_consistent_moment(
     assert restored_events[-1]["kind"] == "restored"
     kept = restored_events[:-1]
     last_id = kept[-1]["id"]
-    assert 0 < sum(e["kind"] == "issued" for e in kept) < PROCESSES * ROUNDS, (
-        "the chosen backup is not from the middle of the load"
-    )
+    # the copy is the database at one moment between the backup's start and end
+    assert started_after <= last_id <= ended_before
+    assert 0 < sum(e["kind"] == "issued" for e in kept) < PROCESSES * ROUNDS
     assert kept == [e for e in live_events if e["id"] <= last_id]
     restored_tickets = read_tickets(url)
     assert check_invariants(restored_tickets, kept) == []

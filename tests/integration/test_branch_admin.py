@@ -15,7 +15,7 @@ from lobby.errors import AuthenticationFailed, ConfigError, InvalidInput, LobbyE
 from lobby.models import Event
 from lobby.queries.counter_view import counter_overview
 from lobby.staff import sign_in
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def exported(db: Database) -> str:
@@ -39,7 +39,7 @@ def last_id(db: Database) -> int:
 
 
 def change(db: Database, operation: Any, *args: Any, **kwargs: Any) -> admin.ConfigChange:
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         result: admin.ConfigChange = operation(uow, *args, **kwargs)
     return result
 
@@ -185,10 +185,10 @@ def test_a_counter_profile_change_reaches_the_teller_console(
         after = counter_overview(session, 1, clock.now())
     assert {q.service for q in after.queues} == {"wealth", "loans", "enquiry"}
     # and the engine routes by the new profile at once
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")
         loan = engine.issue_ticket(uow, "loans")
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         assert engine.call_next(uow, 1).number == loan.number
     # a profile's tiers changing touches every counter using it
     result = change(
@@ -239,7 +239,7 @@ def test_a_counter_profile_change_reaches_the_teller_console(
         pytest.param(
             admin.add_staff,
             ("T04", "New", "teller", "12"),
-            "a PIN has 4 to 12 digits",
+            "a PIN has 4 to 8 digits",
             id="short-pin",
         ),
         pytest.param(
@@ -248,7 +248,7 @@ def test_a_counter_profile_change_reaches_the_teller_console(
         pytest.param(
             admin.add_staff, ("T04", "New", "boss", "1234"), "staff.5.role", id="bad-role"
         ),
-        pytest.param(admin.reset_pin, ("T01", "abcd"), "a PIN has 4 to 12 digits", id="bad-pin"),
+        pytest.param(admin.reset_pin, ("T01", "abcd"), "a PIN has 4 to 8 digits", id="bad-pin"),
         pytest.param(admin.disable_staff, ("X42",), "no staff member X42", id="unknown-staff"),
         pytest.param(
             admin.disable_staff, ("M01",), "at least one active manager", id="last-manager"
@@ -312,16 +312,16 @@ def test_invalid_configuration_is_refused_and_nothing_saved(
 
 
 def test_the_live_queue_is_protected(db: Database) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "corporate")
         engine.issue_ticket(uow, "cash")
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 7)
     before = exported(db)
     with pytest.raises(InvalidInput, match="counter 7 still has ticket F001 open"):
         change(db, admin.retire_counter, 7)
     without_cash = {"code": "cash", "name": "Cash", "tiers": [["account"]]}
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         for code in ("cash", "account", "fx_corporate"):
             admin.save_profile(uow, {**without_cash, "code": code})
     with pytest.raises(InvalidInput, match="service cash still has 1 unfinished tickets"):
@@ -340,13 +340,13 @@ def test_export_import_round_trip(db: Database) -> None:
     assert config == sample.model_copy(
         update={"staff": tuple(m.model_copy(update={"pin": None}) for m in sample.staff)}
     )
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         assert not admin.import_toml(uow, text).changed
     edited = text.replace('name_en = "Counter 2"', 'name_en = "Window 2"').replace(
         "interleave = 3", "interleave = 4"
     )
     start = last_id(db)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         result = admin.import_toml(uow, edited, "branch.toml")
     assert result.changes == {"policy": ["interleave"], "counters": {"changed": [2]}}
     assert exported(db) == edited
@@ -363,13 +363,16 @@ def test_import_refuses_a_broken_file_and_saves_nothing(db: Database) -> None:
         ('profile = "vip"', 'profile = "platinum"', "unknown profile 'platinum'"),
     ]
     for old, new, message in cases:
-        with pytest.raises(ConfigError, match=message) as raised, db.unit_of_work("M01") as uow:
+        with (
+            pytest.raises(ConfigError, match=message) as raised,
+            db.unit_of_work(actor("M01")) as uow,
+        ):
             admin.import_toml(uow, before.replace(old, new, 1), "mine.toml")
         assert str(raised.value).startswith("mine.toml: ")
     new_member = before + '\n[[staff]]\ncode = "T07"\nname = "x"\nrole = "teller"\n'
     with (
         pytest.raises(ConfigError, match="T07 is new: give them a pin"),
-        db.unit_of_work("M01") as uow,
+        db.unit_of_work(actor("M01")) as uow,
     ):
         admin.import_toml(uow, new_member)
     assert exported(db) == before

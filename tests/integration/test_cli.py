@@ -16,7 +16,7 @@ from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH
 from lobby.db import Database
 from lobby.models import Event, Staff, Ticket
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor, as_staff
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -37,12 +37,12 @@ def counts(url: str) -> tuple[int, int]:
 
 
 def test_issue_call_finish_json(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
-    code, out, _ = run(capsys, "issue", "cash", "--db", db_url, "--json", "--staff", "G01")
+    code, out, _ = run(capsys, "issue", "cash", "--db", db_url, "--json", *as_staff("G01"))
     assert code == 0
     issued = json.loads(out)
     assert {"id", "number", "service", "state", "counter"} <= issued.keys()
     assert (issued["number"], issued["service"], issued["state"]) == ("A001", "cash", "waiting")
-    code, out, _ = run(capsys, "call", "--counter", "2", "--db", db_url, "--json")
+    code, out, _ = run(capsys, "call", "--counter", "2", "--db", db_url, "--json", *as_staff("T02"))
     called = json.loads(out)
     assert (code, called["id"], called["counter"], called["state"]) == (
         0,
@@ -50,9 +50,11 @@ def test_issue_call_finish_json(capsys: pytest.CaptureFixture[str], db_url: str)
         2,
         "called",
     )
-    code, out, _ = run(capsys, "finish", "--counter", "2", "--db", db_url, "--json")
+    code, out, _ = run(
+        capsys, "finish", "--counter", "2", "--db", db_url, "--json", *as_staff("T02")
+    )
     assert (code, json.loads(out)["state"]) == (0, "done")
-    code, out, _ = run(capsys, "events", "--db", db_url, "--json")
+    code, out, _ = run(capsys, "events", "--db", db_url, "--json", *as_staff("M01"))
     events = [json.loads(line) for line in out.splitlines()]
     assert [e["kind"] for e in events][-3:] == ["issued", "called", "finished"]
     for event in events:
@@ -62,7 +64,7 @@ def test_issue_call_finish_json(capsys: pytest.CaptureFixture[str], db_url: str)
 
 
 def test_nothing_to_call_exits_3(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
-    code, out, err = run(capsys, "call", "--counter", "1", "--db", db_url)
+    code, out, err = run(capsys, "call", "--counter", "1", "--db", db_url, *as_staff("T01"))
     assert (code, out) == (3, "")
     assert err.count("\n") == 1
     assert "no ticket is waiting for counter 1" in err
@@ -85,7 +87,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     capsys: pytest.CaptureFixture[str], db_url: str, argv: list[str], message: str
 ) -> None:
     before = counts(db_url)
-    code, out, err = run(capsys, *argv, "--db", db_url)
+    code, out, err = run(capsys, *argv, "--db", db_url, *as_staff("M01"))
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1
@@ -118,7 +120,9 @@ def test_usage_mistakes_exit_2_in_one_line(
 def test_init_is_idempotent(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     assert run(capsys, "init", "--db", url)[0] == 0
-    assert run(capsys, "issue", "cash", "--db", url)[0] == 0
+    new_pin = ["--staff", "G01", "--pin", "8642"]
+    assert run(capsys, "change-pin", "--db", url, *as_staff("G01"), "--new-pin", "8642")[0] == 0
+    assert run(capsys, "issue", "cash", "--db", url, *new_pin)[0] == 0
     code, out, _ = run(capsys, "init", "--db", url, "--json")
     assert code == 0
     assert json.loads(out)["services"] == 8
@@ -162,7 +166,7 @@ def test_lobby_db_environment_is_used(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> None:
     monkeypatch.setenv("LOBBY_DB", db_url)
-    assert run(capsys, "issue", "vip")[0] == 0
+    assert run(capsys, "issue", "vip", *as_staff("G01"))[0] == 0
     code, out, _ = run(capsys, "board", "--json")
     board = json.loads(out)
     assert code == 0
@@ -178,13 +182,13 @@ def test_lobby_now_puts_a_run_on_the_test_clock(
 ) -> None:
     # the wall clock may be on another business day (after 16:00 UTC in Shanghai)
     monkeypatch.setenv("LOBBY_NOW", clock.now().isoformat())
-    code, out, _ = run(capsys, "issue", "cash", "--db", db_url, "--json")
+    code, out, _ = run(capsys, "issue", "cash", "--db", db_url, "--json", *as_staff("G01"))
     assert code == 0
     with db.read() as session:
         ticket = session.get_one(Ticket, json.loads(out)["id"])
         assert ticket.business_day == business_day(clock.now(), "Asia/Shanghai")
         assert ticket.issued_at == clock.now()
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         assert engine.call_next(uow, 1).number == "A001"
     monkeypatch.setenv("LOBBY_NOW", "tomorrow")
     code, _, err = run(capsys, "board", "--db", db_url)
@@ -195,12 +199,13 @@ def test_lobby_now_puts_a_run_on_the_test_clock(
 
 def test_report_counts_the_day(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
     for _ in range(3):
-        run(capsys, "issue", "cash", "--db", db_url)
-    run(capsys, "call", "--counter", "1", "--db", db_url)
-    run(capsys, "finish", "--counter", "1", "--db", db_url)
-    run(capsys, "call", "--counter", "1", "--db", db_url)
-    run(capsys, "no-show", "--counter", "1", "--db", db_url)
-    code, out, _ = run(capsys, "report", "--db", db_url, "--json")
+        run(capsys, "issue", "cash", "--db", db_url, *as_staff("G01"))
+    teller = as_staff("T01")
+    run(capsys, "call", "--counter", "1", "--db", db_url, *teller)
+    run(capsys, "finish", "--counter", "1", "--db", db_url, *teller)
+    run(capsys, "call", "--counter", "1", "--db", db_url, *teller)
+    run(capsys, "no-show", "--counter", "1", "--db", db_url, *teller)
+    code, out, _ = run(capsys, "report", "--db", db_url, "--json", *as_staff("M01"))
     report = json.loads(out)
     assert code == 0
     assert report["totals"]["issued"] == 3

@@ -22,13 +22,13 @@ from lobby.db import Database, make_engine
 from lobby.errors import InvalidInput, InvalidTransition, NotFound
 from lobby.migrate import upgrade
 from lobby.models import Complaint, Event
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "schemas"
 
 
 def file(db: Database, category: str = "waiting", description: str = "waited 50 min") -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.file_complaint(
             uow, category=category, description=description, contact="13800003333"
         )
@@ -61,7 +61,7 @@ def test_a_complaint_goes_new_in_progress_resolved_informed(
     assert filed.contact_masked == "138****3333"
 
     clock.advance(minutes=30)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         after = follow_up(uow, ref, assign_to="t01", status="in_progress", note="called back")
     assert (after.status, after.assigned_to, after.assigned_name) == (
         "in_progress",
@@ -71,7 +71,7 @@ def test_a_complaint_goes_new_in_progress_resolved_informed(
     assert [(n.author, n.text) for n in after.notes] == [("M01", "called back")]
 
     clock.advance(minutes=90)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         resolved = move_complaint(
             uow, ref.lower(), "resolved", resolution="apologised, fee refunded"
         )
@@ -79,7 +79,7 @@ def test_a_complaint_goes_new_in_progress_resolved_informed(
     assert resolved.time_to_resolve_s == 2 * 3600
 
     clock.advance(minutes=10)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         done = move_complaint(uow, ref, "informed", channel="phone")
     assert (done.status, done.informed_channel, done.informed_at) == (
         "informed",
@@ -123,13 +123,13 @@ def test_only_allowed_moves(
 ) -> None:
     ref = file(db)
     for status, resolution in path:
-        with db.unit_of_work("M01") as uow:
+        with db.unit_of_work(actor("M01")) as uow:
             channel = "sms" if status == "informed" else None
             move_complaint(uow, ref, status, resolution=resolution, channel=channel)
     before = view(db, ref)
     with (
         pytest.raises((InvalidTransition, InvalidInput), match=message),
-        db.unit_of_work("M01") as uow,
+        db.unit_of_work(actor("M01")) as uow,
     ):
         move_complaint(uow, ref, bad, resolution="x", channel="sms" if bad == "informed" else None)
     assert view(db, ref) == before
@@ -137,42 +137,57 @@ def test_only_allowed_moves(
 
 def test_resolution_and_channel_are_required_where_they_belong(db: Database) -> None:
     ref = file(db)
-    with pytest.raises(InvalidInput, match="needs a resolution"), db.unit_of_work("M01") as uow:
+    with (
+        pytest.raises(InvalidInput, match="needs a resolution"),
+        db.unit_of_work(actor("M01")) as uow,
+    ):
         move_complaint(uow, ref, "resolved", resolution="   ")
     with (
         pytest.raises(InvalidInput, match="only when the customer is informed"),
-        db.unit_of_work("M01") as uow,
+        db.unit_of_work(actor("M01")) as uow,
     ):
         move_complaint(uow, ref, "in_progress", channel="phone")
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         move_complaint(uow, ref, "resolved", resolution="explained the fee")
     with (
         pytest.raises(InvalidInput, match="how the customer was informed"),
-        db.unit_of_work("M01") as uow,
+        db.unit_of_work(actor("M01")) as uow,
     ):
         move_complaint(uow, ref, "informed")
-    with pytest.raises(InvalidInput, match="unknown channel"), db.unit_of_work("M01") as uow:
+    with pytest.raises(InvalidInput, match="unknown channel"), db.unit_of_work(actor("M01")) as uow:
         move_complaint(uow, ref, "informed", channel="pigeon")
     # reopened: no longer resolved; resolving again keeps the earlier resolution
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         assert move_complaint(uow, ref, "in_progress").resolved_at is None
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         assert move_complaint(uow, ref, "resolved").resolution == "explained the fee"
 
 
 def test_assign_notes_and_bad_follow_ups(db: Database) -> None:
     ref = file(db)
-    with pytest.raises(InvalidInput, match="no active staff member"), db.unit_of_work("M01") as uow:
+    with (
+        pytest.raises(InvalidInput, match="no active staff member"),
+        db.unit_of_work(actor("M01")) as uow,
+    ):
         follow_up(uow, ref, assign_to="X99")
-    with pytest.raises(InvalidInput, match="nothing to change"), db.unit_of_work("M01") as uow:
+    with (
+        pytest.raises(InvalidInput, match="nothing to change"),
+        db.unit_of_work(actor("M01")) as uow,
+    ):
         follow_up(uow, ref)
-    with pytest.raises(InvalidInput, match="must not be empty"), db.unit_of_work("M01") as uow:
+    with (
+        pytest.raises(InvalidInput, match="must not be empty"),
+        db.unit_of_work(actor("M01")) as uow,
+    ):
         follow_up(uow, ref, note="  ")
-    with pytest.raises(NotFound, match="no complaint C1-XXXX"), db.unit_of_work("M01") as uow:
+    with (
+        pytest.raises(NotFound, match="no complaint C1-XXXX"),
+        db.unit_of_work(actor("M01")) as uow,
+    ):
         follow_up(uow, "c1-xxxx", note="hello")
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         follow_up(uow, ref, assign_to="T02", note="first")
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         after = follow_up(uow, ref, unassign=True, note="second")
     assert after.assigned_to is None
     assert [n.text for n in after.notes] == ["first", "second"]
@@ -189,9 +204,9 @@ def test_answer_deadline_and_overdue(db: Database, clock: ManualClock) -> None:
     assert not view(db, fresh).overdue
     assert listed(db, overdue=True) == [late]
     assert listed(db, overdue=False) == [fresh]
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         move_complaint(uow, late, "resolved", resolution="sorry")
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         informed = move_complaint(uow, late, "informed", channel="in_person")
     assert informed.answered_late
     assert not informed.overdue
@@ -204,7 +219,7 @@ def test_filters(db: Database, clock: ManualClock) -> None:
     b = file(db, "fees", "charged twice for a transfer")
     clock.advance(minutes=10)
     c = file(db, "staff", "rude at counter 3")
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         follow_up(uow, b, assign_to="M01", status="in_progress", note="refund requested")
     assert listed(db) == [c, b, a]
     assert listed(db, statuses=("new",)) == [c, a]
@@ -227,9 +242,9 @@ def test_filters(db: Database, clock: ManualClock) -> None:
 
 def test_legacy_update_still_understands_open_and_closed(db: Database) -> None:
     ref = file(db)
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         engine.update_complaint(uow, ref, status="resolved", resolution="done")
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         engine.update_complaint(uow, ref, status="closed")
     assert (view(db, ref).status, view(db, ref).informed_channel) == ("informed", "in_person")
 

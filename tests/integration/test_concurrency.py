@@ -29,6 +29,7 @@ from lobby.journal import events_after
 from lobby.models import Counter as CounterRow
 from lobby.models import Ticket
 from lobby.states import TicketState
+from tests.helpers import add_test_staff
 from tests.integration import workers
 
 pytestmark = pytest.mark.slow
@@ -37,6 +38,7 @@ PROCESSES = 16
 ROUNDS = 25
 CLI_CYCLES = 2
 CLI_TIMEOUT = 120.0  # seconds for any one CLI command
+WORKER_PIN = "4321"
 
 #: The ticket state each journal event kind leaves behind (the kinds these tests cause).
 STATE_AFTER = {
@@ -245,7 +247,17 @@ def open_tickets(tickets: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # -- engine API from many processes --------------------------------------------------
 
 
+def worker_staff(url: str) -> None:
+    """A manager (who may issue and serve) for each worker: W00, W01, ..."""
+    db = Database.open(url)
+    try:
+        add_test_staff(db, [f"W{i:02d}" for i in range(PROCESSES)], pin=WORKER_PIN)
+    finally:
+        db.dispose()
+
+
 def test_many_processes_never_duplicate_or_lose(db_url: str) -> None:
+    worker_staff(db_url)
     started = time.perf_counter()
     with workers.WorkerPool(PROCESSES, timeout=180) as pool:
         pool.prepare(
@@ -320,7 +332,7 @@ def cli_session(
     index: int, url: str, counter: int, service: str, start: threading.Barrier
 ) -> list[dict[str, Any]]:
     """One terminal: CLI_CYCLES times issue, call and finish at its counter."""
-    common = ["--db", url, "--json", "--staff", f"W{index:02d}"]
+    common = ["--db", url, "--json", "--staff", f"W{index:02d}", "--pin", WORKER_PIN]
     start.wait(CLI_TIMEOUT)
     steps = []
     for _ in range(CLI_CYCLES):
@@ -343,6 +355,7 @@ def refused(step: dict[str, Any], rc: int, wording: str) -> bool:
 
 
 def test_cli_processes_concurrently(db_url: str) -> None:
+    worker_staff(db_url)
     started = time.perf_counter()
     services = counter_services()
     counters = [i % 8 + 1 for i in range(PROCESSES)]

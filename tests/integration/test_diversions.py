@@ -9,6 +9,7 @@ from lobby import engine
 from lobby.db import Database
 from lobby.errors import InvalidInput
 from lobby.models import Event, Ticket
+from tests.helpers import actor
 
 
 def events(db: Database) -> list[tuple[str, str, dict[str, object]]]:
@@ -19,14 +20,14 @@ def events(db: Database) -> list[tuple[str, str, dict[str, object]]]:
 
 def test_a_diversion_is_journalled_without_a_ticket(db: Database) -> None:
     before = events(db)
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.record_diversion(uow, "cash")
     assert events(db)[len(before) :] == [
         ("diverted", "G01", {"service": "cash", "reason": "self_service"})
     ]
     with db.read() as session:
         assert session.scalar(select(func.count(Ticket.id))) == 0
-    with db.unit_of_work("G01") as uow:  # the diversion took no number
+    with db.unit_of_work(actor("G01")) as uow:  # the diversion took no number
         assert engine.issue_ticket(uow, "cash").number == "A001"
 
 
@@ -42,6 +43,6 @@ def test_a_diversion_that_makes_no_sense_is_refused_and_writes_nothing(
     db: Database, service: str, reason: str, message: str
 ) -> None:
     before = events(db)
-    with pytest.raises(InvalidInput, match=message), db.unit_of_work("G01") as uow:
+    with pytest.raises(InvalidInput, match=message), db.unit_of_work(actor("G01")) as uow:
         engine.record_diversion(uow, service, reason)
     assert events(db) == before

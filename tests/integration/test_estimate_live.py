@@ -20,18 +20,18 @@ from lobby.queries.board import service_queues
 from lobby.queries.queues import service_outlook
 from lobby.staffing import advise_from_history
 from lobby.views import TicketView
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 CASH_MEAN = 5.0  # sample.toml
 
 
 def issue(db: Database, service: str = "cash", **options: object) -> TicketView:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service, **options)  # type: ignore[arg-type]
 
 
 def only_counter_one_open(db: Database) -> None:
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         for number in range(2, 9):
             engine.set_counter_status(uow, number, "closed")
 
@@ -59,10 +59,10 @@ def test_recent_service_times_move_the_estimate(db: Database, clock: ManualClock
     only_counter_one_open(db)
     for _ in range(6):
         issue(db)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             engine.call_next(uow, 1)
         clock.advance(minutes=1)
-        with db.unit_of_work("T01") as uow:
+        with db.unit_of_work(actor("T01")) as uow:
             engine.finish(uow, 1)
     waiting = [issue(db) for _ in range(3)]
     with db.read() as session:
@@ -73,7 +73,7 @@ def test_recent_service_times_move_the_estimate(db: Database, clock: ManualClock
 
 def test_a_ticket_that_is_not_waiting_has_no_wait(db: Database) -> None:
     view = issue(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
     with db.read() as session:
         assert estimate_wait(session, view.id).high_min == 0

@@ -16,10 +16,11 @@ from lobby import engine
 from lobby.db import Database
 from lobby.feed import Feed, SQLiteChangeDetector, change_detector
 from lobby.journal import last_event_id
+from tests.helpers import actor, as_staff
 
 
 def issue(db: Database, service: str = "cash") -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service).number
 
 
@@ -30,7 +31,7 @@ def test_feed_delivers_each_event_once_in_order(db_url: str) -> None:
     feed = Feed(reader, change_detector(reader))
     try:
         first = issue(writer)
-        with writer.unit_of_work("T01") as uow:
+        with writer.unit_of_work(actor("T01")) as uow:
             engine.call_next(uow, 1)
         events = feed.wait(timeout=10)
         assert [(e.kind, e.ticket) for e in events] == [("issued", first), ("called", "A001")]
@@ -83,7 +84,17 @@ def test_sqlite_detector_sees_other_connections_only(sqlite_template: Path, tmp_
 def test_events_follow_streams_new_events(db_url: str) -> None:
     writer = Database.open(db_url)
     with subprocess.Popen(
-        [sys.executable, "-m", "lobby", "events", "--follow", "--json", "--db", db_url],
+        [
+            sys.executable,
+            "-m",
+            "lobby",
+            "events",
+            "--follow",
+            "--json",
+            "--db",
+            db_url,
+            *as_staff("M01"),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

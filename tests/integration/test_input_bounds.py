@@ -19,11 +19,13 @@ from pathlib import Path
 import pytest
 
 from lobby import engine
+from lobby.access import SessionToken
 from lobby.cli.main import main
 from lobby.config import SAMPLE_BRANCH
 from lobby.db import Database
-from lobby.errors import InvalidInput
+from lobby.errors import AuthenticationFailed, InvalidInput
 from tests.db_dump import dump
+from tests.helpers import actor
 
 AS_MANAGER = ["--staff", "M01", "--pin", "9999"]
 
@@ -286,9 +288,10 @@ def test_a_form_value_longer_than_its_column_is_refused_by_the_core(db: Database
     before = dump(str(db.engine.url.render_as_string(hide_password=False)))
     too_long = r"appointment.customer is too long \(100 characters"
     due = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
-    with pytest.raises(InvalidInput, match=too_long), db.unit_of_work("G01") as uow:
+    with pytest.raises(InvalidInput, match=too_long), db.unit_of_work(actor("G01")) as uow:
         engine.book_appointment(uow, "loans", due, customer="张" * 100)
-    with pytest.raises(InvalidInput, match="the actor .* is too long"), db.unit_of_work("x" * 70):
+    # an actor is a checked credential now, never free text: a made-up one is refused
+    with pytest.raises(AuthenticationFailed), db.unit_of_work(SessionToken("x" * 70)):
         pass
     assert dump(str(db.engine.url.render_as_string(hide_password=False))) == before
 
@@ -297,9 +300,12 @@ def test_a_form_value_longer_than_its_column_is_refused_by_the_core(db: Database
     "scanned", ["A001\x1b[2J", "A001:" + "X" * 500, "\udcff", "A\x00001"], ids=lambda v: None
 )
 def test_scanner_input_is_checked_before_any_lookup(db: Database, scanned: str) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")
-    with pytest.raises(InvalidInput, match="ticket number"), db.unit_of_work("T01") as uow:
+    with pytest.raises(InvalidInput, match="ticket number"), db.unit_of_work(actor("T01")) as uow:
         engine.call_ticket(uow, 1, scanned)
-    with pytest.raises(InvalidInput, match="appointment code"), db.unit_of_work("G01") as uow:
+    with (
+        pytest.raises(InvalidInput, match="appointment code"),
+        db.unit_of_work(actor("G01")) as uow,
+    ):
         engine.check_in_appointment(uow, scanned)

@@ -26,7 +26,7 @@ def run(capsys: pytest.CaptureFixture[str], url: str, *argv: str) -> tuple[int, 
 def file_complaint(capsys: pytest.CaptureFixture[str], url: str) -> str:
     code, out, _ = run(
         capsys, url, "complaint", "--category", "fees", "--description", "charged twice",
-        "--contact", "13800001111", "--staff", "G01",
+        "--contact", "13800001111", "--staff", "G01", "--pin", "2468",
     )  # fmt: skip
     assert code == 0
     return out.strip()
@@ -150,13 +150,13 @@ BAD_INPUT = [
     (["config", "counter", "99"], "counter 99 names unknown profile ''"),
     (["config"], "required"),
     (["staff", "add", "T01", "--name", "x", "--role", "teller", "--new-pin", "1234"], "exists"),
-    (["staff", "add", "T09", "--name", "x", "--role", "teller", "--new-pin", "12"], "4 to 12"),
+    (["staff", "add", "T09", "--name", "x", "--role", "teller", "--new-pin", "12"], "4 to 8"),
     (["staff", "add", "T09", "--name", "x", "--role", "boss", "--new-pin", "1234"], "choice"),
     (["staff", "disable", "M01"], "at least one active manager"),
     (["staff", "disable", "X9"], "no staff member X9"),
     (["staff", "enable", "X9"], "no staff member X9"),
     (["staff", "list", "--pin", "1234"], "wrong staff id or PIN"),
-    (["staff", "reset-pin", "T01", "--new-pin", "abcd"], "4 to 12"),
+    (["staff", "reset-pin", "T01", "--new-pin", "abcd"], "4 to 8"),
     (["audit", "--limit", "0"], "1 to 500"),
     (["audit", "--since", "2026-11-24", "--until", "2026-11-22"], "ends before it starts"),
     (["audit", "--counter", "x"], "invalid int"),

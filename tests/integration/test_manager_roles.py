@@ -15,6 +15,7 @@ from lobby.config import SAMPLE_BRANCH
 from lobby.db import Database, UnitOfWork
 from lobby.errors import AuthenticationFailed, LobbyError, PermissionDenied
 from lobby.manager_auth import check_manager_pin, require_manager
+from tests.helpers import actor, signed_in
 
 Operation = Callable[[UnitOfWork, str], Any]
 
@@ -76,7 +77,7 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 @pytest.fixture
 def reference(db: Database) -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.file_complaint(uow, category="fees", description="x", contact="13800001111")
 
 
@@ -86,15 +87,20 @@ def test_writes_are_refused_to_non_managers(
 ) -> None:
     before = snapshot(db_url)
     for who, message in (
-        ("T01", "T01 is a teller: only a manager may do this"),
-        ("G01", "G01 is a greeter: only a manager may do this"),
-        ("nobody", "NOBODY is not an active staff member"),
+        (actor("T01"), "T01 is a teller: only a manager may do this"),
+        (actor("G01"), "G01 is a greeter: only a manager may do this"),
     ):
         with pytest.raises(PermissionDenied, match=message), db.unit_of_work(who) as uow:
             WRITES[name](uow, reference)
+    # nobody signed in gets no unit of work at all
+    with (
+        pytest.raises(AuthenticationFailed, match="session has ended"),
+        db.unit_of_work(actor("NOBODY")) as uow,
+    ):
+        WRITES[name](uow, reference)
     assert snapshot(db_url) == before
     try:  # the manager gets past the role check (the change itself may still be refused)
-        with db.unit_of_work("M01") as uow:
+        with db.unit_of_work(actor("M01")) as uow:
             WRITES[name](uow, reference)
     except PermissionDenied:
         pytest.fail(f"a manager was refused {name}")
@@ -112,9 +118,9 @@ def test_reads_are_refused_to_non_managers(db: Database, reference: str, name: s
 
 
 def test_a_disabled_manager_is_refused_at_once(db: Database) -> None:
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         admin.add_staff(uow, "M02", "Deputy", "manager", "8888")
-    with db.unit_of_work("M02") as uow:
+    with db.unit_of_work(signed_in(db, "M02", "8888")) as uow:
         admin.disable_staff(uow, "M01")
     with pytest.raises(PermissionDenied, match="M01 is not an active"), db.read() as session:
         require_manager(session, "M01")

@@ -14,11 +14,11 @@ from lobby.errors import InvalidInput
 from lobby.models import Event, Ticket
 from lobby.reports.collect import collect_days
 from lobby.views import TicketView
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def issue(db: Database, service: str = "cash") -> TicketView:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service)
 
 
@@ -32,12 +32,12 @@ def test_no_show_is_recalled_at_another_counter_and_counts_as_served(
     db: Database, clock: ManualClock
 ) -> None:
     ticket = issue(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
     assert missed_numbers(db, clock) == [ticket.number]
     clock.advance(minutes=6)
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(actor("T02")) as uow:
         back = engine.recall_missed(uow, 2, ticket.number)
         engine.start(uow, 2)
         clock.advance(minutes=3)
@@ -58,7 +58,7 @@ def test_no_show_is_recalled_at_another_counter_and_counts_as_served(
 
 def test_a_never_served_no_show_counts_once(db: Database, clock: ManualClock) -> None:
     issue(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
         engine.recall_missed(uow, 1, "A001")
@@ -72,10 +72,10 @@ def test_a_never_served_no_show_counts_once(db: Database, clock: ManualClock) ->
 
 def test_typing_a_missed_ticket_calls_it_back(db: Database) -> None:
     ticket = issue(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(actor("T02")) as uow:
         back = engine.call_ticket(uow, 2, ticket.number)
     assert (back.state, back.counter) == ("called", 2)
     assert back.reason == "called back from the missed list"
@@ -83,38 +83,41 @@ def test_typing_a_missed_ticket_calls_it_back(db: Database) -> None:
 
 def test_grace_time_ends_the_missed_ticket(db: Database, clock: ManualClock) -> None:
     ticket = issue(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
     clock.advance(minutes=15, seconds=1)
     assert missed_numbers(db, clock) == []
     with (
         pytest.raises(InvalidInput, match="no longer valid: issue a new ticket"),
-        db.unit_of_work("T02") as uow,
+        db.unit_of_work(actor("T02")) as uow,
     ):
         engine.call_ticket(uow, 2, ticket.number)
 
 
 def test_only_counters_serving_the_service_call_it_back(db: Database) -> None:
     ticket = issue(db, "wealth")
-    with db.unit_of_work("T03") as uow:
+    with db.unit_of_work(actor("T03")) as uow:
         engine.call_next(uow, 5)
         engine.no_show(uow, 5)
-    with pytest.raises(InvalidInput, match="does not serve wealth"), db.unit_of_work("T01") as uow:
+    with (
+        pytest.raises(InvalidInput, match="does not serve wealth"),
+        db.unit_of_work(actor("T01")) as uow,
+    ):
         engine.recall_missed(uow, 1, ticket.number)
-    with db.unit_of_work("T03") as uow:
+    with db.unit_of_work(actor("T03")) as uow:
         assert engine.recall_missed(uow, 5, ticket.number).state == "called"
 
 
 def test_undo_within_the_window_only(db: Database, clock: ManualClock) -> None:
     first, second = issue(db), issue(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
     clock.advance(seconds=8)
-    with pytest.raises(InvalidInput, match="another counter"), db.unit_of_work("T02") as uow:
+    with pytest.raises(InvalidInput, match="another counter"), db.unit_of_work(actor("T02")) as uow:
         engine.undo_no_show(uow, 2, first.number)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         undone = engine.undo_no_show(uow, 1, first.number)
         engine.no_show(uow, 1)
     assert (undone.state, undone.counter) == ("called", 1)
@@ -122,7 +125,7 @@ def test_undo_within_the_window_only(db: Database, clock: ManualClock) -> None:
         payloads = session.scalars(select(Event.payload).where(Event.kind == "missed_recalled"))
         assert [p["undo"] for p in payloads] == [True]
     clock.advance(seconds=11)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         with pytest.raises(InvalidInput, match="can no longer be undone"):
             engine.undo_no_show(uow, 1, first.number)
         with pytest.raises(InvalidInput, match="not on the missed list"):
@@ -131,9 +134,10 @@ def test_undo_within_the_window_only(db: Database, clock: ManualClock) -> None:
 
 def test_close_day_leaves_no_shows_as_they_are(db: Database, clock: ManualClock) -> None:
     issue(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
+    with db.unit_of_work(actor("M01")) as uow:
         assert engine.close_day(uow) == 0
     with db.read() as session:
         assert session.scalar(select(Ticket.state)) == "no_show"

@@ -48,7 +48,7 @@ from lobby.receipt_print import PrintableReceipt
 from lobby.ticket_print import PrintableTicket, printable_ticket
 from lobby.views import TicketView
 from tests.escpos_decoder import Incomplete, decode, next_command, printed_picture
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor, as_staff
 from tests.printer_endpoint import (
     COVER_OPEN,
     OFFLINE,
@@ -85,7 +85,7 @@ def endpoint() -> Iterator[PrinterEndpoint]:
 
 
 def issue(db: Database, service: str = "cash") -> TicketView:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service)
 
 
@@ -535,7 +535,7 @@ def test_importing_and_opening_image_printers_loads_no_device_library(tmp_path: 
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    code = main([*argv, *as_staff("G01")])  # the greeter issues and reprints
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -21,7 +21,7 @@ from lobby.db import Database
 from lobby.errors import NotFound
 from lobby.receipt_print import PrintableReceipt, printable_receipt
 from tests.escpos_decoder import decode, printed_picture
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 from tests.printer_endpoint import OFFLINE, PrinterEndpoint
 
 TIMEOUT_S = 0.5
@@ -36,7 +36,7 @@ def _escpos_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 def file_complaint(db: Database, *, contact: str | None = "13900001234") -> PrintableReceipt:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         reference = engine.file_complaint(
             uow,
             category="waiting",

@@ -24,7 +24,7 @@ from lobby.db import Database
 from lobby.models import Complaint
 from lobby.models_reports import ReportDay, ReportGroupDay
 from lobby.reports import CSV_COLUMNS, FIGURE_KEYS, Report, build_report, report_to_csv
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor, as_staff, device
 
 DAY1, DAY2, DAY3 = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
 
@@ -39,7 +39,7 @@ def resolve(db: Database, reference: str, at: datetime) -> None:
 
 
 def file_complaint(db: Database, category: str) -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.file_complaint(
             uow, category=category, description="too slow", contact="13800001111"
         )
@@ -48,29 +48,29 @@ def file_complaint(db: Database, category: str) -> str:
 def play_day1(db: Database, clock: ManualClock) -> dict[str, str]:
     """Day 1 from 10:00; returns the complaint references. Ends at 10:30."""
     # 10:00 three customers arrive
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")  # A001
         engine.issue_ticket(uow, "cash", category="elderly")  # A002
         engine.issue_ticket(uow, "account")  # B001
     clock.advance(minutes=5)  # 10:05: A002 first (elderly head start), waited 300 s
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         assert engine.call_next(uow, 1).number == "A002"
         engine.start(uow, 1)
     clock.advance(minutes=3)  # 10:08: A001, waited 480 s
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(actor("T02")) as uow:
         assert engine.call_next(uow, 2).number == "A001"
         engine.start(uow, 2)
     clock.advance(minutes=3)  # 10:11: A002 served in 360 s
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.finish(uow, 1)
     clock.advance(minutes=1)  # 10:12: A001 served in 240 s
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(actor("T02")) as uow:
         engine.finish(uow, 2)
     clock.advance(minutes=18)  # 10:30: B001 called after 1800 s (target 20 min), no-show
-    with db.unit_of_work("T03") as uow:
+    with db.unit_of_work(actor("T03")) as uow:
         assert engine.call_next(uow, 4).number == "B001"
         engine.no_show(uow, 4)
-    with db.unit_of_work("pad-1") as uow:  # the customers rate on the pads
+    with db.unit_of_work(device("pad-1")) as uow:  # the customers rate on the pads
         engine.rate_visit(uow, "A001", 4)  # T02's customer
         engine.rate_visit(uow, "A002", 5)  # T01's customer
     # 10:30 two complaints: "waiting" (resolved on day 2 at 12:30, 26 h) and "staff" (open)
@@ -80,46 +80,46 @@ def play_day1(db: Database, clock: ManualClock) -> dict[str, str]:
 def play_day2(db: Database, clock: ManualClock, refs: dict[str, str]) -> None:
     """Day 2 from 10:00 (numbering restarts); ends at 12:30."""
     clock.advance(minutes=23 * 60 + 30)  # Tue 10:00
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")  # A001
         engine.issue_ticket(uow, "wealth")  # C001
     refs["waiting2"] = file_complaint(db, "waiting")  # resolved at 12:00, 2 h
     clock.advance(minutes=2)  # 10:02 T01 calls A001 after 120 s
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         assert engine.call_next(uow, 1).number == "A001"
         engine.start(uow, 1)
     clock.advance(minutes=4)  # 10:06 transferred to account: hop 1 queues at 10:06
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.transfer(uow, 1, to_service="account", note="wants a debit card")
     clock.advance(minutes=4)  # 10:10 T03 calls A001 (hop 1) after 240 s, serves 900 s
-    with db.unit_of_work("T03") as uow:
+    with db.unit_of_work(actor("T03")) as uow:
         assert engine.call_next(uow, 4).number == "A001"
         engine.start(uow, 4)
     clock.advance(minutes=15)  # 10:25
-    with db.unit_of_work("T03") as uow:
+    with db.unit_of_work(actor("T03")) as uow:
         engine.finish(uow, 4)
     clock.advance(minutes=35)  # 11:00 A002 arrives; T02 calls C001 after 3600 s (target 20)
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")  # A002
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(actor("T02")) as uow:
         assert engine.call_next(uow, 5).number == "C001"
         engine.start(uow, 5)
     clock.advance(minutes=5)  # 11:05 T01 calls A002 after 300 s, serves 240 s
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         assert engine.call_next(uow, 1).number == "A002"
         engine.start(uow, 1)
     clock.advance(minutes=4)  # 11:09
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.finish(uow, 1)
     clock.advance(minutes=11)  # 11:20 C001 served in 1200 s; A003 arrives
-    with db.unit_of_work("T02") as uow:
+    with db.unit_of_work(actor("T02")) as uow:
         engine.finish(uow, 5)
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")  # A003
     clock.advance(minutes=5)  # 11:25 A003 leaves without being called
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.cancel(uow, "A003", reason="left")
-    with db.unit_of_work("pad-1") as uow:
+    with db.unit_of_work(device("pad-1")) as uow:
         engine.rate_visit(uow, "A001", 3)  # the account hop: T03
         engine.rate_visit(uow, "A002", 1)  # T01
         engine.rate_visit(uow, "C001", 5)  # T02
@@ -139,7 +139,7 @@ def test_a_small_day_matches_the_hand_computation(
 ) -> None:
     play_day1(db, clock)
 
-    assert main(["report", "--db", db_url, "--json", "--from", "2026-11-23"]) == 0
+    assert main(["report", *as_staff("M01"), "--db", db_url, "--json", "--from", "2026-11-23"]) == 0
     report = json.loads(capsys.readouterr().out)
     totals = report["totals"]
     assert (totals["issued"], totals["served"], totals["no_show"], totals["called"]) == (3, 2, 1, 3)
@@ -266,14 +266,14 @@ def test_two_days_by_day_and_over_the_range(db: Database, clock: ManualClock) ->
 def test_rollups_give_exactly_the_figures_of_the_tickets(db: Database, clock: ManualClock) -> None:
     refs = play_day1(db, clock)
     play_day2(db, clock, refs)
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "loans")  # left waiting on day 2: expires at the close
     clock.advance(minutes=22 * 60)  # Wed 10:30
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         assert engine.close_day(uow) == 1  # closes up to today; rolls up days 1 and 2
         engine.issue_ticket(uow, "cash")  # today stays on the fly
     clock.advance(minutes=7)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.call_next(uow, 1)
     with db.read() as session:
         assert set(session.scalars(select(ReportDay.business_day))) == {DAY1, DAY2}
@@ -285,7 +285,7 @@ def test_rollups_give_exactly_the_figures_of_the_tickets(db: Database, clock: Ma
     assert report(db, DAY2, DAY2).totals.expired == 1
     assert report(db, DAY1, DAY3).by_day["2026-11-25"].avg_wait_s == 420.0
 
-    with db.unit_of_work("M01") as uow:  # closing again keeps the rollups as they are
+    with db.unit_of_work(actor("M01")) as uow:  # closing again keeps the rollups as they are
         engine.close_day(uow)
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(ReportDay)) == 2
@@ -325,7 +325,7 @@ def test_cli_report_json_csv_and_out_equal_the_hand_computation(
     play_day2(db, clock, refs)
     out, table = tmp_path / "report.json", tmp_path / "report.csv"
     argv = ["report", "--db", db_url, "--json", "--from", "2026-11-23", "--to", "2026-11-24"]
-    assert main([*argv, "--csv", str(table), "--out", str(out)]) == 0
+    assert main([*argv, *as_staff("M01"), "--csv", str(table), "--out", str(out)]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert json.loads(out.read_text(encoding="utf-8")) == printed
     expected = report(db, DAY1, DAY2).to_json()
@@ -339,9 +339,23 @@ def test_cli_report_json_csv_and_out_equal_the_hand_computation(
     lines = table.read_text(encoding="utf-8").splitlines()
     assert lines[1].startswith("total,all,7,5,1,1,0,1,7,0.143,")
 
-    assert main(["report", "--db", db_url, "--day", "2026-11-24", "--json"]) == 0
+    assert main(["report", *as_staff("M01"), "--db", db_url, "--day", "2026-11-24", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["totals"]["p90_wait_s"] == 2610.0
-    assert main(["report", "--db", db_url, "--from", "2026-11-23", "--to", "2026-11-24"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                *as_staff("M01"),
+                "--db",
+                db_url,
+                "--from",
+                "2026-11-23",
+                "--to",
+                "2026-11-24",
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert text.startswith("2026-11-23 .. 2026-11-24: issued 7, served 5")
     assert "By day:" in text
@@ -359,7 +373,7 @@ def test_cli_report_json_csv_and_out_equal_the_hand_computation(
 def test_bad_report_input_exits_2_in_one_line(
     db_url: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    assert main(["report", "--db", db_url, *argv]) == 2
+    assert main(["report", *as_staff("M01"), "--db", db_url, *argv]) == 2
     out, err = capsys.readouterr()
     assert (out, err.count("\n")) == ("", 1)
     assert message in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lobby import engine
 from lobby.db import Database
 from lobby.queries.service_list import read_service_list
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 
 def test_services_come_in_display_order_with_documents_and_machines(
@@ -32,7 +32,7 @@ def test_services_come_in_display_order_with_documents_and_machines(
 
 
 def test_queues_count_todays_waiting_tickets(db: Database, clock: ManualClock) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         for _ in range(3):
             engine.issue_ticket(uow, "account")
     clock.advance(minutes=5)

@@ -65,6 +65,7 @@ def queue_rounds(
     from lobby.db import Database
     from lobby.errors import CounterBusy, NothingToCall
     from lobby.models import Service
+    from tests.helpers import actor as test_actor
 
     db = Database.open(url)
     with db.read() as session:  # connect (and warm up) before the start line
@@ -72,6 +73,7 @@ def queue_rounds(
     rng = random.Random(seed)
     counter = index % counters + 1
     actor = f"W{index:02d}"
+    credential = test_actor(actor)
 
     def job() -> dict[str, Any]:
         done: dict[str, Any] = {
@@ -90,7 +92,7 @@ def queue_rounds(
         try:
             for round_no in range(rounds):
                 step = f"round {round_no}: issue"
-                with db.unit_of_work(actor) as uow:
+                with db.unit_of_work(credential) as uow:
                     ticket = engine.issue_ticket(uow, rng.choice(codes))
                 done["issued"].append(
                     {
@@ -102,7 +104,7 @@ def queue_rounds(
                 )
                 step = f"round {round_no}: call at counter {counter}"
                 try:
-                    with db.unit_of_work(actor) as uow:
+                    with db.unit_of_work(credential) as uow:
                         called = engine.call_next(uow, counter)
                 except NothingToCall:
                     done["nothing_to_call"] += 1
@@ -115,7 +117,7 @@ def queue_rounds(
                 )
                 outcome = "no_show" if round_no % no_show_every == no_show_every - 1 else "finished"
                 step = f"round {round_no}: {outcome} {called.number} at counter {counter}"
-                with db.unit_of_work(actor) as uow:
+                with db.unit_of_work(credential) as uow:
                     if outcome == "no_show":
                         engine.no_show(uow, counter, called.number)
                     else:
@@ -141,25 +143,27 @@ def engine_cycles(
     from lobby import engine
     from lobby.db import Database
     from lobby.errors import NothingToCall
+    from tests.helpers import actor as test_actor
 
     db = Database.open(url)
     db.branch_timezone()  # connect before the start line
     rng = random.Random(seed)
     actor = f"B{index:02d}"
+    credential = test_actor(actor)
 
     def job() -> dict[str, int]:
         completed = nothing = 0
         try:
             for _ in range(cycles):
-                with db.unit_of_work(actor) as uow:
+                with db.unit_of_work(credential) as uow:
                     engine.issue_ticket(uow, rng.choice(services))
                 try:
-                    with db.unit_of_work(actor) as uow:
+                    with db.unit_of_work(credential) as uow:
                         ticket = engine.call_next(uow, counter)
                 except NothingToCall:
                     nothing += 1
                     continue
-                with db.unit_of_work(actor) as uow:
+                with db.unit_of_work(credential) as uow:
                     engine.finish(uow, counter, ticket.number)
                 completed += 1
         finally:

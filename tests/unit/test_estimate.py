@@ -44,7 +44,7 @@ def snapshot(
 
 def test_an_idle_counter_means_no_wait() -> None:
     snap = snapshot([ticket(1, 0)], [OpenCounter(1, {CASH: 1})])
-    assert predict(snap).tickets[1] == WaitEstimate(0, 0, 0, 0.0)
+    assert predict(snap).tickets[1] == WaitEstimate(0, 0, 0, 0.0, model_min=0.0)
 
 
 def test_one_counter_serves_the_line_in_order() -> None:

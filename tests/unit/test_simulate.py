@@ -25,6 +25,9 @@ service_time = {{ kind = "exponential", mean_min = 5 }}
 """
 
 
+HISTORY = GOOD.replace("visits = 40", "visits = 40\nhistory = 'PAST'")
+
+
 def write(tmp_path: Path, text: str, **extra: str) -> Path:
     path = tmp_path / "scenario.toml"
     branch = str(SCENARIOS.parent / "branches" / "sample.toml")
@@ -84,6 +87,16 @@ def test_fifo_policy_serves_a_single_queue_in_arrival_order() -> None:
     assert [t.ticket_id for t in called] == sorted(t.ticket_id for t in result.tickets)
 
 
+def test_history_tells_the_estimate_a_normal_day_not_todays_plan() -> None:
+    _, pension = load_scenario(SCENARIOS / "pension_day.toml")
+    _, weekday = load_scenario(SCENARIOS / "weekday.toml")
+    cash = next(s for s in pension.services if s.code == "cash")
+    known = pension.history[cash.service_id]
+    usual = next(s for s in weekday.services if s.code == "cash")
+    assert known.configured_mean_min == usual.configured_mean_min < cash.time.mean_min
+    assert known.mean_rate(0, 60) == usual.mean_rate(0, 60) < cash.mean_rate(0, 60)
+
+
 def test_estimates_are_recorded_at_arrival() -> None:
     _, model = load_scenario(SCENARIOS / "mmc.toml")
     result = simulate(model, 1, estimates=True)
@@ -118,11 +131,18 @@ def test_estimates_are_recorded_at_arrival() -> None:
         ),
         (GOOD + "[[counters]]\nprofile = 'bakers'\n", "unknown profile 'bakers'"),
         (GOOD.replace("{branch}", "missing.toml"), "no such file"),
+        (HISTORY.replace("PAST", "nowhere.toml"), "history: .*nowhere.toml: no such file"),
+        (HISTORY.replace("PAST", "scenario.toml"), "a scenario cannot be its own history"),
+        (
+            HISTORY.replace("PAST", str(SCENARIOS / "month_start.toml")),
+            "month_start.toml has a history of its own",
+        ),
     ],
 )
 def test_bad_scenarios_get_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, text)
-    with pytest.raises(ConfigError, match=message.replace("(", r"\(")) as error:
+    pattern = message.replace("(", r"\(").replace(")", r"\)")
+    with pytest.raises(ConfigError, match=pattern) as error:
         load_scenario(path)
     assert "\n" not in str(error.value)
 

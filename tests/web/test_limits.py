@@ -9,10 +9,11 @@ from lobby import engine
 from lobby.db import Database
 from lobby.web.app import WebOptions
 from lobby.web.guard import RateLimiter
+from tests.helpers import actor
 
 
 def issue(db: Database) -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, "cash").code
 
 
@@ -28,8 +29,6 @@ def test_refused_lookups_are_rate_limited_per_client(db: Database, web: str) -> 
     busy = httpx.get(f"{web}/t/{code}?lang=en")
     assert busy.status_code == 429
     assert "Too many requests" in busy.text
-
-
 
 
 class Steps:

@@ -13,7 +13,7 @@ from lobby.complaints.public import complaint_link, signed_reference
 from lobby.db import Database
 from lobby.models import Branch
 from lobby.ticket_code import encode
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, actor
 
 PHONE = "13812345678"
 
@@ -24,7 +24,7 @@ def secret_of(db: Database) -> str:
 
 
 def issue(db: Database, service: str = "cash", **details: str) -> str:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         return engine.issue_ticket(uow, service, **details).code  # type: ignore[arg-type]
 
 
@@ -59,21 +59,21 @@ def test_page_follows_the_ticket_through_its_day(db: Database, web: str) -> None
     code = issue(db)
     url = f"{web}/t/{code}?lang=en"
     assert "Waiting" in httpx.get(url).text
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.set_counter_status(uow, 3, "open")
         engine.call_next(uow, 3)
     assert "Please go to counter 3" in httpx.get(url).text
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.start(uow, 3)
     assert "Being served at counter 3" in httpx.get(url).text
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.finish(uow, 3)
     assert "All done" in httpx.get(url).text
 
 
 def test_missed_and_cancelled(db: Database, web: str) -> None:
     missed, cancelled = issue(db), issue(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.set_counter_status(uow, 1, "open")
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
@@ -132,7 +132,7 @@ def test_every_response_keeps_the_code_to_lobby(db: Database, web: str) -> None:
 def test_complaint_page_shows_status_and_answer_date_never_the_complaint(
     db: Database, web: str
 ) -> None:
-    with db.unit_of_work("G01") as uow:
+    with db.unit_of_work(actor("G01")) as uow:
         reference = engine.file_complaint(
             uow, category="waiting", description="等了一个小时 waited an hour", contact=PHONE
         )
@@ -146,7 +146,7 @@ def test_complaint_page_shows_status_and_answer_date_never_the_complaint(
     assert "We answer by" in page.text
     assert PHONE not in page.text
     assert "waited an hour" not in page.text
-    with db.unit_of_work("M01") as uow:
+    with db.unit_of_work(actor("M01")) as uow:
         move_complaint(uow, reference, "resolved", resolution="道歉并增开窗口 Apologised")
     resolved = httpx.get(f"{link}?lang=zh")
     assert "已处理" in resolved.text
@@ -159,7 +159,7 @@ def test_complaint_page_shows_status_and_answer_date_never_the_complaint(
 
 def test_display_page_shows_the_board_bilingual(db: Database, web: str) -> None:
     issue(db, phone=PHONE)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.set_counter_status(uow, 2, "open")
         engine.call_next(uow, 2)
     page = httpx.get(f"{web}/display")
@@ -173,7 +173,7 @@ def test_display_page_shows_the_board_bilingual(db: Database, web: str) -> None:
 def test_the_teller_calls_a_ticket_by_its_scanned_link(db: Database, web: str) -> None:
     code = issue(db)
     issue(db)
-    with db.unit_of_work("T01") as uow:
+    with db.unit_of_work(actor("T01")) as uow:
         engine.set_counter_status(uow, 1, "open")
         called = engine.call_ticket(uow, 1, f"{web}/t/{code}")
     assert called.number == "A001"

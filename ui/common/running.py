@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from lobby.db import Database
 from lobby.settings import Settings
 from ui.common.app import make_app
+from ui.common.health import check_at_start
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
 
@@ -70,6 +71,7 @@ def run(build: Callable[[], App[Any]], *, size: tuple[int, int], full_screen: bo
     """
     qt = make_app()
     app = build()
+    check_at_start(app.window, app.db, app.settings)
     if full_screen:
         app.window.showFullScreen()
     else:

@@ -14,6 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Signal, Slot
 
 from lobby import engine
+from lobby.access import Credential
 from lobby.db import Database, UnitOfWork
 from lobby.engine.missed import MissedStanding
 from lobby.errors import AuthenticationFailed, DatabaseUnavailable, LobbyError, NotFound
@@ -144,10 +145,10 @@ class GreeterController(QObject):
 
     def divert(self, service: str) -> None:
         """Journal that the customer went to a machine for ``service`` instead of a ticket."""
-        if self.staff is None:
+        if self.staff is None or self.staff.credential is None:
             self.failed.emit("divert", self.tr("请先登录"))
             return
-        actor = self.staff.code
+        actor = self.staff.credential
 
         def work() -> None:
             with self._db.unit_of_work(actor) as uow:
@@ -170,10 +171,10 @@ class GreeterController(QObject):
 
     def _tell_standing(self, text: str) -> None:
         """A ticket rather than an appointment: say whether it is still valid (no write)."""
-        if self.staff is None:
+        if self.staff is None or self.staff.credential is None:
             self.failed.emit("appointment", self.tr("请先登录"))
             return
-        actor = self.staff.code
+        actor = self.staff.credential
 
         def work() -> MissedStanding:
             with self._db.unit_of_work(actor) as uow:
@@ -263,15 +264,15 @@ class GreeterController(QObject):
 
         self._runner.run(work, done, lambda exc: self._fail(where, exc))
 
-    def _start(self, where: str) -> str | None:
+    def _start(self, where: str) -> Credential | None:
         """The actor for a new action, or None when one is running or nobody is signed in."""
         if self._acting:
             return None  # the same tap twice: the first one is on its way
-        if self.staff is None:
+        if self.staff is None or self.staff.credential is None:
             self.failed.emit(where, self.tr("请先登录"))
             return None
         self._acting = True
-        return self.staff.code
+        return self.staff.credential
 
     def _show(self, snapshot: ServiceList) -> None:
         self.snapshot = snapshot

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from lobby.audit import AuditPage, AuditQuery
 from lobby.clock import zone
+from lobby.journal import ChainReport
 from ui.manager.widgets import DataTable
 
 
@@ -28,9 +29,11 @@ class AuditView(QWidget):
 
     Signals:
         query_changed(AuditQuery): Read the journal under these filters.
+        verify_requested(): Check the journal's hash chain.
     """
 
     query_changed = Signal(object)
+    verify_requested = Signal()
 
     def __init__(self, timezone: str, today: datetime) -> None:
         super().__init__()
@@ -68,11 +71,20 @@ class AuditView(QWidget):
             ["#", "时间 Time", "类型 Kind", "操作人 Actor", "票号 Ticket", "窗口 Counter",
              "详情 Details"]
         )  # fmt: skip
+        self.chain = QLabel("链未校验 chain not checked yet")
+        self.chain.setObjectName("chainState")
+        self.verify_button = QPushButton("校验链 Verify chain")
+        self.verify_button.setObjectName("secondary")
+        chain_row = QHBoxLayout()
+        chain_row.addWidget(self.chain, 1)
+        chain_row.addWidget(self.verify_button)
         layout = QVBoxLayout(self)
+        layout.addLayout(chain_row)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         self.search_button.clicked.connect(self.request)
         self.older_button.clicked.connect(self._older)
+        self.verify_button.clicked.connect(self.verify_requested)
         self.actor.returnPressed.connect(self.request)
         self.ticket.returnPressed.connect(self.request)
 
@@ -129,3 +141,16 @@ class AuditView(QWidget):
             ],
             keys=[e.id for e in page.events],
         )
+
+    def show_chain(self, report: ChainReport) -> None:
+        """Show whether the journal is as the engine wrote it, or where it was changed."""
+        if report.intact:
+            text = f"链完整 chain intact: {report.checked} events up to #{report.last_id}"
+            level = "ok"
+        else:
+            text = f"链已断 CHAIN BROKEN at #{report.first_bad_id}: {report.message}"
+            level = "error"
+        self.chain.setText(text)
+        self.chain.setProperty("level", level)
+        self.chain.style().unpolish(self.chain)
+        self.chain.style().polish(self.chain)

@@ -65,6 +65,7 @@ class ComplaintsPage(QWidget):
 
     query_changed = Signal(object)
     follow_up = Signal(str, dict)
+    reveal_requested = Signal(str, str)
 
     def __init__(self, timezone: str) -> None:
         super().__init__()
@@ -123,6 +124,13 @@ class ComplaintsPage(QWidget):
         self.move_button.clicked.connect(self._move)
         self.note_button.clicked.connect(self._note)
         self.note.returnPressed.connect(self._note)
+        self.reveal_reason = QLineEdit()
+        self.reveal_reason.setPlaceholderText("为何需要 why, e.g. 客户要求回电 asked for a call")
+        self.reveal_button = QPushButton("显示完整号码 Reveal contact")
+        self.reveal_button.setObjectName("secondary")
+        self.reveal_button.clicked.connect(self._reveal)
+        self.revealed = QLabel()
+        self.revealed.setObjectName("revealedContact")
 
         form = QFormLayout()
         assign_row = QHBoxLayout()
@@ -137,6 +145,11 @@ class ComplaintsPage(QWidget):
         note_row.addWidget(self.note)
         note_row.addWidget(self.note_button)
         form.addRow("备注 Note", note_row)
+        reveal_row = QHBoxLayout()
+        reveal_row.addWidget(self.reveal_reason)
+        reveal_row.addWidget(self.reveal_button)
+        form.addRow("联系方式 Contact", reveal_row)
+        form.addRow("", self.revealed)
         detail_box = QGroupBox("投诉详情 Complaint")
         column = QVBoxLayout(detail_box)
         column.addWidget(self.title)
@@ -199,6 +212,8 @@ class ComplaintsPage(QWidget):
         self._show(next((v for v in self.views if v.reference == reference), None))
 
     def _show(self, view: ComplaintView | None) -> None:
+        if view is None or self.current is None or view.reference != self.current.reference:
+            self.revealed.clear()
         self.current = view
         self._enable(view is not None)
         if view is None:
@@ -234,8 +249,20 @@ class ComplaintsPage(QWidget):
         self.move_button.setEnabled(bool(view.allowed))
 
     def _enable(self, enabled: bool) -> None:
-        for widget in (self.assign_button, self.move_button, self.note_button):
+        for widget in (self.assign_button, self.move_button, self.note_button, self.reveal_button):
             widget.setEnabled(enabled)
+
+    def _reveal(self) -> None:
+        if self.current is None:
+            return
+        self.reveal_requested.emit(self.current.reference, self.reveal_reason.text())
+
+    def show_contact(self, reference: str, contact: str | None) -> None:
+        """Show a revealed contact (journalled by the core) for the complaint on screen."""
+        if self.current is None or self.current.reference != reference:
+            return
+        self.revealed.setText(f"{contact or '未留 none left'}  (已记录 journalled)")
+        self.reveal_reason.clear()
 
     def _assign(self) -> None:
         if self.current is None:

@@ -131,9 +131,13 @@ class ManagerController(QObject):
         message: str = "",
     ) -> None:
         """Run ``operation`` in one unit of work as the signed-in manager."""
+        credential = self.staff.credential if self.staff else None
+        if credential is None:
+            self.notice.emit("请先登录 / sign in first", "warn")
+            return
 
         def work() -> T:
-            with self.db.unit_of_work(self.actor) as uow:
+            with self.db.unit_of_work(credential) as uow:
                 return operation(uow)
 
         def finished(result: Any) -> None:

@@ -32,8 +32,9 @@ def bootstrap(
     runner = TaskRunner()
     controller = ManagerController(db, runner)
     window = ManagerWindow(
-        controller, heading.title, heading.today, heading.timezone, heading.service_names
-    )
+        controller, heading.title, heading.today, heading.timezone, heading.service_names,
+        settings.backup_dir,
+    )  # fmt: skip
     if staff:
         window.sign_in.staff.setText(staff)
         window.sign_in.pin.setFocus()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -19,7 +20,15 @@ from PySide6.QtWidgets import (
 
 from lobby.audit import AuditPage, AuditQuery, event_kinds, search_journal
 from lobby.clock import zone
-from lobby.complaints import ComplaintQuery, ComplaintView, follow_up, list_complaints
+from lobby.complaints import (
+    ComplaintQuery,
+    ComplaintView,
+    follow_up,
+    list_complaints,
+    reveal_contact,
+)
+from lobby.journal import verify_chain
+from lobby.lifecycle.history import BackupStatus, read_backup_status
 from lobby.queries.floor import FloorView, floor_view
 from lobby.reports import Report, build_report
 from lobby.staff import StaffView
@@ -48,8 +57,11 @@ class ManagerWindow(QMainWindow):
         today: date,
         timezone: str,
         service_names: dict[str, str],
+        backup_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self.backup_dir = backup_dir
+        self.timezone = timezone
         self.setWindowTitle("Lobby 网点经理 Branch manager")
         self.controller = controller
         self.sign_in = SignInPage(branch)
@@ -76,8 +88,11 @@ class ManagerWindow(QMainWindow):
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
+        self.backup = QLabel()
+        self.backup.setObjectName("backupStatus")
         top = QHBoxLayout()
         top.addWidget(QLabel(branch, objectName="header"), 1)  # type: ignore[call-overload]
+        top.addWidget(self.backup)
         top.addWidget(self.who)
         main = QWidget()
         column = QVBoxLayout(main)
@@ -104,8 +119,10 @@ class ManagerWindow(QMainWindow):
         self.reports.requested.connect(self.load_report)
         self.complaints.query_changed.connect(self.load_complaints)
         self.complaints.follow_up.connect(self.follow_up)
+        self.complaints.reveal_requested.connect(self.reveal_contact)
         controller.complaints_stale.connect(self.complaints.request)
         self.audit.query_changed.connect(self.load_audit)
+        self.audit.verify_requested.connect(self.verify_chain)
         self.staffing.requested.connect(self.load_advice)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
@@ -125,6 +142,7 @@ class ManagerWindow(QMainWindow):
         self.complaints.request()
         self.config_link.load()
         self.load_audit(self.audit.query())
+        self.verify_chain()
 
     def show_notice(self, text: str, level: str) -> None:
         """Show a message; sign-in errors go to the sign-in page."""
@@ -144,6 +162,25 @@ class ManagerWindow(QMainWindow):
             return
         now = self.controller.now()
         self.controller.read(lambda s: floor_view(s, now), self._floor, latest="floor")
+        folder = self.backup_dir
+        self.controller.read(
+            lambda s: read_backup_status(s, now, folder), self.show_backup, latest="backup"
+        )
+
+    def show_backup(self, status: BackupStatus) -> None:
+        """The last backup's time and size, or a warning (older than a day, or failed)."""
+        warning = status.warning
+        if warning is None and status.last_at is not None:
+            local = status.last_at.astimezone(zone(self.timezone))
+            size = (status.size or 0) / 1e6
+            self.backup.setText(f"备份 Last backup {local:%m-%d %H:%M}, {size:.1f} MB")
+            self.backup.setProperty("level", "")
+        else:
+            self.backup.setText(f"⚠ 备份 Backup: {warning}")
+            self.backup.setProperty("level", "alert")
+        self.backup.setToolTip(status.file or "")
+        self.backup.style().unpolish(self.backup)
+        self.backup.style().polish(self.backup)
 
     def _floor(self, floor: FloorView) -> None:
         self.live.show_floor(floor)
@@ -190,6 +227,10 @@ class ManagerWindow(QMainWindow):
 
         self.controller.read(read, done)
 
+    def verify_chain(self) -> None:
+        """Walk the journal's hash chain off the GUI thread and show its state."""
+        self.controller.read(verify_chain, self.audit.show_chain, latest="chain")
+
     def load_advice(self, day: date, target_wait_min: float, level: float) -> None:
         """Advise counters per hour for ``day`` from the last weeks (simulation, off-thread)."""
         now = self.controller.now()
@@ -217,4 +258,11 @@ class ManagerWindow(QMainWindow):
             lambda uow: follow_up(uow, reference, **changes),  # type: ignore[arg-type]
             done,
             f"{reference} 已更新 updated",
+        )
+
+    def reveal_contact(self, reference: str, reason: str) -> None:
+        """Show a complaint's full contact; the core journals who asked and why."""
+        self.controller.change(
+            lambda uow: reveal_contact(uow, reference, reason),
+            lambda contact: self.complaints.show_contact(reference, contact),
         )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from lobby import engine
+from lobby.access import Credential
 from lobby.db import Database
 from lobby.engine.rating_pad import pad_actor, pad_started, pad_stopped
-from lobby.errors import LobbyError
+from lobby.errors import InvalidInput, LobbyError
+from lobby.keyfiles import device_key
 from lobby.views import EventView
 from lobby.vocabulary import EventKind
 from ui.common.tasks import TaskRunner
@@ -44,12 +46,21 @@ class RatingPadController(QObject):
         counter: int,
         timeout_ms: int = ASK_TIMEOUT_MS,
         parent: QObject | None = None,
+        *,
+        credential: Credential | None = None,
     ) -> None:
         super().__init__(parent)
         self._db = db
         self._runner = runner
         self.counter = counter
         self.actor = pad_actor(counter)
+        key = credential or device_key(self.actor)
+        if key is None:
+            raise InvalidInput(
+                f"this rating pad is not enrolled: a manager runs "
+                f"`lobby device-enrol {self.actor} --role rating_pad` on this machine"
+            )
+        self.credential: Credential = key
         self.number: str | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -89,7 +100,7 @@ class RatingPadController(QObject):
             return
         self.timer.stop()
         self.number = None
-        actor = self.actor
+        actor = self.credential
 
         def work() -> int:
             with self._db.unit_of_work(actor) as uow:
@@ -118,5 +129,5 @@ class RatingPadController(QObject):
         self.thanks_timer.start()
 
     def _journal(self, operation: object) -> None:
-        with self._db.unit_of_work(self.actor) as uow:
+        with self._db.unit_of_work(self.credential) as uow:
             operation(uow, self.counter)  # type: ignore[operator]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lobby.access import Credential
 from lobby.db import Database
 from lobby.queries.counter_view import counter_overview
 from lobby.settings import Settings
@@ -34,6 +35,7 @@ def bootstrap(
     *,
     counter: int,
     timeout_ms: int = ASK_TIMEOUT_MS,
+    credential: Credential | None = None,
 ) -> RatingPadApp:
     """Build the pad for ``counter``: runner, controller (journalled as started), feed, window.
 
@@ -42,6 +44,7 @@ def bootstrap(
         db: The branch's database, when already open.
         counter: The counter the pad stands at.
         timeout_ms: How long the pad asks before it gives up.
+        credential: The pad's device key; default: ``pad-N``'s key on this machine.
 
     Raises:
         NotFound: No active counter with that number.
@@ -50,7 +53,7 @@ def bootstrap(
     with db.read() as session:
         view = counter_overview(session, counter, db.clock.now())
     runner = TaskRunner()
-    controller = RatingPadController(db, runner, counter, timeout_ms)
+    controller = RatingPadController(db, runner, counter, timeout_ms, credential=credential)
     window = RatingPadWindow(controller, f"{view.name_zh}  {view.name_en}")
     controller.setParent(window)  # its timers end with the window
     controller.start()

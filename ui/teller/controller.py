@@ -13,6 +13,7 @@ from lobby.db import Database, UnitOfWork
 from lobby.engine.occupancy import sign_in_at_counter
 from lobby.engine.rating_pad import console_rating_actor
 from lobby.errors import CounterOccupied, LobbyError, NothingToCall
+from lobby.keyfiles import device_key
 from lobby.queries.counter_view import CounterOverview, counter_overview
 from lobby.staff import StaffView
 from lobby.views import EventView
@@ -108,9 +109,9 @@ class TellerController(QObject):
 
     def sign_out(self, why: str = "sign_out") -> None:
         """Leave the counter (``why`` is ``idle`` when the console timed out)."""
-        if self.counter is None or self.staff is None:
+        if self.counter is None or self.staff is None or self.staff.credential is None:
             return
-        counter, actor = self.counter, self.staff.code
+        counter, actor = self.counter, self.staff.credential
 
         def work() -> str | None:
             with self._db.unit_of_work(actor) as uow:
@@ -246,7 +247,15 @@ class TellerController(QObject):
         """
         if self.counter is None:
             return
-        actor = console_rating_actor(self.counter)
+        panel = console_rating_actor(self.counter)
+        actor = device_key(panel)
+        if actor is None:
+            self.notice.emit(
+                f"评价面板未登记 / this console's rating panel is not enrolled "
+                f"(`lobby device-enrol {panel} --role rating_pad`)",
+                "error",
+            )
+            return
 
         def work() -> None:
             with self._db.unit_of_work(actor) as uow:
@@ -271,10 +280,10 @@ class TellerController(QObject):
         message: str,
         then: Callable[[Any], None] | None = None,
     ) -> None:
-        if self.counter is None or self.staff is None:
+        if self.counter is None or self.staff is None or self.staff.credential is None:
             self.notice.emit("请先登录 / sign in first", "warn")
             return
-        counter, actor = self.counter, self.staff.code
+        counter, actor = self.counter, self.staff.credential
 
         def work() -> tuple[Any, CounterOverview]:
             with self._db.unit_of_work(actor) as uow:
