@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -19,15 +20,17 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from lobby.access import Credential, Op, Principal, authenticate
+from lobby.busy import BusyPolicy
 from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied, first_line
 from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event
+from lobby.storage_faults import is_busy, name_fault
 from lobby.validation import install_row_checks, one_line
 from lobby.vocabulary import EventKind
 
@@ -48,23 +51,32 @@ def default_actor() -> str:
         return f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 10_000) -> Engine:
+def make_engine(
+    url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int = 2_000, create: bool = True
+) -> Engine:
     """Build a SQLAlchemy engine for ``url`` with Lobby's connection settings.
 
     Args:
         url: Any SQLAlchemy URL; ``sqlite:///PATH`` and ``postgresql+psycopg://...``
             are the supported ones.
         synchronous: SQLite ``synchronous`` pragma (``NORMAL`` or ``FULL``).
-        busy_timeout_ms: How long a SQLite writer waits for the lock.
+        busy_timeout_ms: How long SQLite itself waits for the lock on each attempt
+            (the unit of work retries until its deadline, see :mod:`lobby.busy`).
+        create: Create a missing SQLite file (and its directory); when False, a
+            missing file is refused, so that a read-only command never makes one.
 
     Raises:
         InvalidInput: The URL cannot be parsed or names an unsupported backend.
+        DatabaseUnavailable: The SQLite file is missing (``create=False``) or its
+            directory cannot be made.
     """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise InvalidInput(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            _prepare_sqlite_file(Path(parsed.database).expanduser(), create)
         engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
         if parsed.database and parsed.database != ":memory:":
             path = Path(parsed.database).expanduser()
@@ -77,6 +89,20 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", busy_timeout_ms: int =
     raise InvalidInput(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
     )
+
+
+def _prepare_sqlite_file(path: Path, create: bool) -> None:
+    if not create:
+        if not path.is_file():
+            raise DatabaseUnavailable(f"no Lobby database at {path}: run `lobby init` first")
+        return
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise DatabaseUnavailable(
+            f"cannot create the database directory {path.parent}: {reason}"
+        ) from exc
 
 
 def create_private_file(path: Path) -> None:
@@ -186,9 +212,12 @@ class UnitOfWork:
 class Database:
     """The shared store of one branch: an engine, a clock and the units of work on them."""
 
-    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock | None = None, busy: BusyPolicy | None = None
+    ) -> None:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
+        self.busy = busy or BusyPolicy()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         install_row_checks(self._sessions)
         self._read_sessions = sessionmaker(
@@ -196,9 +225,23 @@ class Database:
         )
 
     @classmethod
-    def open(cls, url: str, clock: Clock | None = None, **engine_options: Any) -> Database:
-        """Open the database at ``url`` (see :func:`make_engine`)."""
-        return cls(make_engine(url, **engine_options), clock)
+    def open(
+        cls,
+        url: str,
+        clock: Clock | None = None,
+        *,
+        busy_deadline_s: float = 30.0,
+        **engine_options: Any,
+    ) -> Database:
+        """Open the database at ``url`` (see :func:`make_engine`).
+
+        Args:
+            url: The database URL.
+            clock: Where the time of each action comes from.
+            busy_deadline_s: How long a writer retries a busy SQLite database.
+            **engine_options: Passed to :func:`make_engine`.
+        """
+        return cls(make_engine(url, **engine_options), clock, BusyPolicy(busy_deadline_s))
 
     @property
     def is_postgresql(self) -> bool:
@@ -217,7 +260,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session (rolled back at the end; never takes SQLite's write lock)."""
-        with translate_errors(), self._read_sessions() as session:
+        with translate_errors(self.engine.url), self._read_sessions() as session:
             try:
                 yield session
             finally:
@@ -246,9 +289,30 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A bare write transaction; prefer :meth:`unit_of_work`, which also journals."""
-        with translate_errors(), self._sessions() as session, session.begin():
-            yield session
+        """A bare write transaction; prefer :meth:`unit_of_work`, which also journals.
+
+        On SQLite the write lock is taken first (``BEGIN IMMEDIATE``); while another
+        writer holds it, the transaction is begun again after a jittered pause (see
+        :mod:`lobby.busy`), so the work inside always starts from the beginning.
+        """
+        with translate_errors(self.engine.url):
+            session, transaction = self._begin_writing()
+            with session, transaction:
+                yield session
+
+    def _begin_writing(self) -> tuple[Session, SessionTransaction]:
+        pauses = self.busy.pauses() if self.is_sqlite else None
+        while True:
+            session = self._sessions()
+            transaction = session.begin()
+            try:
+                session.connection()  # SQLite: BEGIN IMMEDIATE, the write lock or busy
+                return session, transaction
+            except OperationalError as exc:
+                session.close()
+                if pauses is None or not is_busy(exc):
+                    raise
+                time.sleep(next(pauses))
 
     def write_journal(self, uow: UnitOfWork) -> None:
         """Append the unit of work's pending events; call last, just before commit.
@@ -305,17 +369,25 @@ def select_advisory_lock() -> Any:
 
 
 @contextmanager
-def translate_errors() -> Iterator[None]:
-    """Turn driver failures (unreachable server, locked file, missing schema) into known errors."""
+def translate_errors(url: URL | None = None) -> Iterator[None]:
+    """Turn driver failures into known errors naming the file or server of ``url``.
+
+    Damaged file, full disk, unreachable server, locked file: see
+    :mod:`lobby.storage_faults`.
+    """
     try:
         yield
-    except OperationalError as exc:
-        raise DatabaseUnavailable(f"database error: {_first_line(exc.orig)}") from exc
-    except DataError as exc:  # a value the column cannot hold, should the edge have let it by
-        raise InvalidInput(f"a value does not fit the database: {_first_line(exc.orig)}") from exc
     except DBAPIError as exc:
+        named = name_fault(exc, url)
+        if named is not None:
+            raise named from exc
+        if isinstance(exc, OperationalError):
+            raise DatabaseUnavailable(f"database error: {first_line(exc.orig)}") from exc
+        if isinstance(exc, DataError):  # a value the column cannot hold, had the edge let it by
+            message = f"a value does not fit the database: {first_line(exc.orig)}"
+            raise InvalidInput(message) from exc
         if exc.connection_invalidated:
-            raise DatabaseUnavailable(f"database connection lost: {_first_line(exc.orig)}") from exc
+            raise DatabaseUnavailable(f"database connection lost: {first_line(exc.orig)}") from exc
         raise
 
 

@@ -9,6 +9,7 @@ costs latency, never an event.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -170,3 +171,52 @@ class Feed:
     def close(self) -> None:
         """Release the detector."""
         self._detector.close()
+
+
+def follow_reconnecting(
+    db: Database,
+    interval: float,
+    after_id: int | None,
+    *,
+    on_lost: Callable[[DatabaseUnavailable], None] = lambda _exc: None,
+    on_back: Callable[[], None] = lambda: None,
+    retry_s: float = 0.5,
+) -> Iterator[EventView]:
+    """Yield events forever, as :meth:`Feed.follow`, across database restarts.
+
+    A lost database (a PostgreSQL restart, a SQLite file briefly gone) is told to
+    ``on_lost`` once; the feed retries every ``retry_s`` and, once back, calls
+    ``on_back`` and resumes after the last event it delivered: none is missed or
+    delivered twice.
+    """
+    last = after_id
+    feed: Feed | None = None
+    lost = False
+    try:
+        while True:
+            try:
+                if feed is None:
+                    feed = Feed(db, change_detector(db, interval), last)
+                    if lost:
+                        lost = False
+                        on_back()
+                for event in feed.follow():
+                    last = event.id
+                    yield event
+            except DatabaseUnavailable as exc:
+                if feed is not None:
+                    last = feed.last_id
+                    _close_quietly(feed)
+                    feed = None
+                if not lost:
+                    lost = True
+                    on_lost(exc)
+                time.sleep(retry_s)
+    finally:
+        if feed is not None:
+            _close_quietly(feed)
+
+
+def _close_quietly(feed: Feed) -> None:
+    with contextlib.suppress(Exception):  # its connection may be broken already
+        feed.close()

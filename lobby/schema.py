@@ -30,7 +30,7 @@ def require_current_schema(db: Database) -> None:
     Raises:
         DatabaseUnavailable: With the command that fixes it.
     """
-    with translate_errors():
+    with translate_errors(db.engine.url):
         stored = current_revision(db.engine)
     if stored == HEAD:
         return

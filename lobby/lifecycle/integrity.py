@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from lobby.db import Database
+from lobby.journal import verify_chain
 from lobby.models import Event, Ticket
 from lobby.schema import HEAD, current_revision
 from lobby.states import TicketState
@@ -52,18 +53,19 @@ def ticket_problems(db: Database) -> list[str]:
 
 
 def journal_problems(db: Database) -> list[str]:
-    """The journal reads back whole: ids increase and each names a ticket that exists.
-
-    When the journal is hash-chained, the chain's verification is called from here.
-    """
+    """The journal's hash chain holds (``lobby audit verify``) and each event's ticket exists."""
     with db.read() as session:
+        chain = verify_chain(session)
         orphans = session.scalar(
             select(func.count())
             .select_from(Event)
             .outerjoin(Ticket, Ticket.id == Event.ticket_id)
             .where(Event.ticket_id.is_not(None), Ticket.id.is_(None))
         )
-    return [f"{orphans} journal events name a ticket that does not exist"] if orphans else []
+    problems = [] if chain.intact else [chain.message]
+    if orphans:
+        problems.append(f"{orphans} journal events name a ticket that does not exist")
+    return problems
 
 
 def database_problems(db: Database, *, full: bool = True) -> list[str]:

@@ -50,11 +50,23 @@ def finish_and_wait_for_the_pad(console, pad: RatingPadWindow) -> None:  # type:
 def test_the_pad_asks_on_finish_and_its_score_lands_on_the_visit(  # type: ignore[no-untyped-def]
     open_console, db: Database, pad: RatingPadWindow
 ) -> None:
+    other = issue(db)
     number = issue(db)
+    asked: list[str] = []
+    pad.controller.asking.connect(asked.append)
+    neighbour = open_console(2, "T02", "2222")  # two consoles and a pad on one database
+    neighbour.press("call")
+    assert neighbour.number == other
+    neighbour.press("finish")
+    neighbour.window.dialog.accept()
+    neighbour.settle()
+    assert neighbour.window.console.rating.isVisible()  # counter 2 has no pad: its own panel
     console = open_console(1)
     console.qtbot.waitUntil(lambda: console.controller.overview.rating_pad, timeout=10_000)
+    assert pad.pages.currentWidget() is pad.welcome  # the pad asks for its own counter only
     finish_and_wait_for_the_pad(console, pad)
     assert number in pad.question.text()
+    assert asked == [number]  # never about counter 2's customer
     assert not console.window.console.rating.isVisible()  # the pad asks, not the console
     assert console.window.console.buttons["call"].isEnabled()
     pad.faces.button(4).click()

@@ -110,3 +110,20 @@ def test_a_code_typed_while_50_events_arrive_arrives_whole(open_console, db: Dat
     console.qtbot.keyClick(scan, "\r")
     console.settle()
     assert console.number == wanted.number
+
+
+def test_a_code_scanned_while_finishing_is_called_next(open_console, db: Database) -> None:  # type: ignore[no-untyped-def]
+    issue(db)
+    with db.unit_of_work(actor("G01")) as uow:
+        wanted = engine.issue_ticket(uow, "account")  # counter 1 serves it at tier 2
+    console = open_console(1)
+    console.press("call")
+    scan = console.window.console.scan
+    console.window.console.buttons["finish"].click()
+    console.window.dialog.accept()  # the finish runs on the worker now
+    assert console.controller.busy
+    assert not console.window.console.buttons["call"].isEnabled()
+    console.qtbot.keyClicks(scan, wanted.code)
+    console.qtbot.keyClick(scan, "\r")  # queued behind the finish, not dropped
+    console.settle()
+    assert console.number == wanted.number

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -225,3 +226,21 @@ def test_a_damaged_live_file_is_kept_aside_and_replaced(
     assert result.aside.read_bytes().startswith(b"not a database")
     assert database_problems(db) == []
     db.dispose()
+
+
+def test_a_backup_with_a_broken_chain_is_refused(sqlite_template: Path, tmp_path: Path) -> None:
+    live = tmp_path / "lobby.db"
+    shutil.copy(sqlite_template, live)
+    db = Database.open(f"sqlite:///{live}")
+    try:
+        info = make_backup(db, tmp_path / "bk", actor="M01")
+        conn = sqlite3.connect(info.path)
+        conn.execute("UPDATE event SET kind = 'issued' WHERE id = (SELECT min(id) FROM event)")
+        conn.commit()
+        conn.close()
+        write_checksum(info.path)  # a copy edited by someone who also rewrote its checksum
+        with pytest.raises(RestoreRefused, match="was edited after it was written"):
+            restore_backup(db, info.path, tmp_path / "aside", actor="M01")
+        assert database_problems(db) == []
+    finally:
+        db.dispose()

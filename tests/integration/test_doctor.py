@@ -114,8 +114,22 @@ def test_a_broken_journal_fails(branch: tuple[Database, Settings]) -> None:
     conn.commit()
     conn.close()
     checks = _by_name(Doctor(settings, db).run())
-    assert checks["journal"] == ("fail", "1 journal events name a ticket that does not exist")
+    status, detail = checks["journal"]
+    assert status == "fail"
+    assert "was inserted outside Lobby" in detail
     assert checks["storage"][0] == "fail", "foreign_key_check sees it too"
+
+
+def test_a_broken_chain_fails(branch: tuple[Database, Settings]) -> None:
+    db, settings = branch
+    assert _by_name(Doctor(settings, db).run())["journal"][0] == "ok"
+    conn = sqlite3.connect(str(db.engine.url.database))
+    conn.execute("UPDATE event SET actor = 'X99' WHERE id = (SELECT min(id) FROM event)")
+    conn.commit()
+    conn.close()
+    status, detail = _by_name(Doctor(settings, db).run())["journal"]
+    assert status == "fail"
+    assert "was edited after it was written" in detail
 
 
 @pytest.fixture

@@ -121,8 +121,13 @@ class SidePanel(QWidget):
         self.lists.setTabText(1, self.tr("过号 Missed ({0})").format(self.missed.count()))
 
     def enable_for(self, free: bool, open_counter: bool) -> None:
-        """Calling from the lists and the scan field needs a free, open counter."""
-        self.scan.setEnabled(free and open_counter)
+        """Calling from the lists needs a free, open counter; scanning an open counter.
+
+        The scan field stays open while a ticket is open or an action runs: a code
+        scanned right after F4 is called once the finish is through (actions run in
+        order), and one scanned too early is refused with the reason, never dropped.
+        """
+        self.scan.setEnabled(open_counter)
         self.resume_button.setEnabled(free)
         self.recall_button.setEnabled(free and open_counter)
 

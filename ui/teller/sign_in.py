@@ -32,6 +32,7 @@ class SignInPage(SignInForm):
         self.takeover.setObjectName("takeover")
         self.holder = QLabel()
         self.holder.setWordWrap(True)
+        self.holder.setMinimumHeight(56)  # two wrapped lines: layouts underestimate them
         self.manager = QLineEdit()
         self.manager.setPlaceholderText(self.tr("主任工号 Manager id"))
         self.manager_pin = QLineEdit()
@@ -40,6 +41,7 @@ class SignInPage(SignInForm):
         self.takeover_button = QPushButton(self.tr("主任授权接管 Take over with a manager's PIN"))
         self.takeover_button.setObjectName("takeOver")
         column = QVBoxLayout(self.takeover)
+        column.setContentsMargins(0, 8, 0, 8)
         for widget in (self.holder, self.manager, self.manager_pin, self.takeover_button):
             column.addWidget(widget)
         self.takeover.hide()

@@ -1,0 +1,60 @@
+"""Waiting for a busy SQLite database: jittered back-off up to a deadline.
+
+A SQLite writer takes the write lock at ``BEGIN IMMEDIATE``, before the unit of
+work has read or written anything. When the lock stays held (many writers on a
+loaded machine), SQLite's own busy timeout ends in ``SQLITE_BUSY``; the unit of
+work is then begun again from the start after a random pause that grows with
+each attempt, until the deadline (``LOBBY_BUSY_DEADLINE_S``, 30 s by default)
+has passed. Whoever waits can be told, so that an app shows "busy, retrying"
+instead of an error.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from lobby.errors import DatabaseUnavailable
+
+#: Called with the attempt number and the seconds waited so far, before each pause.
+BusyListener = Callable[[int, float], None]
+
+FIRST_PAUSE_S, MAX_PAUSE_S = 0.02, 0.5
+
+
+@dataclass
+class BusyPolicy:
+    """How long writers keep trying a busy database, and who hears about it.
+
+    Attributes:
+        deadline_s: Give up (exit code 4) once this much time has passed.
+        listeners: Told before each pause (attempt, seconds so far); e.g. an app's
+            "busy, retrying" banner.
+    """
+
+    deadline_s: float = 30.0
+    listeners: list[BusyListener] = field(default_factory=list)
+    _random: random.Random = field(default_factory=random.Random, repr=False)
+
+    def pauses(self) -> Iterator[float]:
+        """Pauses between attempts, jittered and growing, while the deadline allows.
+
+        Raises:
+            DatabaseUnavailable: When the deadline has passed (after the last pause).
+        """
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            waited = time.monotonic() - started
+            if waited >= self.deadline_s:
+                raise DatabaseUnavailable(
+                    f"the database stayed busy for {waited:.0f} s (other programs were "
+                    "writing); try again, or raise LOBBY_BUSY_DEADLINE_S"
+                )
+            attempt += 1
+            for listener in self.listeners:
+                listener(attempt, waited)
+            ceiling = min(MAX_PAUSE_S, FIRST_PAUSE_S * 2**attempt)
+            yield min(self._random.uniform(ceiling / 2, ceiling), self.deadline_s - waited)
