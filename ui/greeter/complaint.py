@@ -15,7 +15,7 @@ from lobby.errors import InvalidInput
 from ui.greeter.form_page import FormPage
 from ui.greeter.i18n import COMPLAINT_LABELS, FOLLOW_UP_LABELS, Language, label
 from ui.greeter.records import ComplaintForm, ComplaintReceipt
-from ui.greeter.widgets import AdaptiveBox, ChipGroup, PhoneField, button, repolish, scrolling
+from ui.greeter.widgets import AdaptiveBox, ChipGroup, PhoneField, button, repolish
 from ui.greeter.widgets import label as make_label
 
 #: Follow-ups that need a number to call or text.
@@ -67,13 +67,7 @@ class ComplaintPage(FormPage):
         self.columns.addLayout(right, 2)
         body = QWidget()
         body.setLayout(self.columns)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 14, 20, 16)
-        layout.setSpacing(10)
-        layout.addLayout(head)
-        layout.addWidget(scrolling(body), 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.submit_button)
+        self.arrange(head, body)
 
         self.submit_button.clicked.connect(self._submit)
         self.follow_up.changed.connect(self._follow_up_changed)

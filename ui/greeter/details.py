@@ -17,7 +17,7 @@ from ui.greeter.form_page import FormPage
 from ui.greeter.i18n import CATEGORY_LABELS, Language, label
 from ui.greeter.icons import icon
 from ui.greeter.records import Triage
-from ui.greeter.widgets import AdaptiveBox, ChipGroup, PhoneField, button, scrolling
+from ui.greeter.widgets import AdaptiveBox, ChipGroup, PhoneField, button
 from ui.greeter.widgets import label as make_label
 
 
@@ -92,13 +92,7 @@ class DetailsPage(FormPage):
         stack.addLayout(self.columns)
         stack.addStretch(1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 14, 20, 16)
-        layout.setSpacing(10)
-        layout.addLayout(head)
-        layout.addWidget(scrolling(body), 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.confirm_button)
+        self.arrange(head, body)
 
         self.category.changed.connect(self._category_changed)
         self.all_documents.clicked.connect(self._all_documents)

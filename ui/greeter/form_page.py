@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from ui.greeter.widgets import button, label
+from ui.greeter.widgets import button, label, scrolling
 
 
 class FormPage(QWidget):
@@ -39,6 +39,16 @@ class FormPage(QWidget):
             head.addWidget(widget)
         head.addWidget(self.title, 1)
         return head
+
+    def arrange(self, head: QHBoxLayout, form: QWidget) -> None:
+        """Lay the page out: the header, the form (scrolling when tall), the error, the action."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 14, 20, 16)
+        layout.setSpacing(10)
+        layout.addLayout(head)
+        layout.addWidget(scrolling(form), 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.action)
 
     def set_busy(self, busy: bool) -> None:
         """Keep the action disabled from the tap until the form is answered."""
