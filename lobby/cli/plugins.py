@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "speech": ("say",),
     "apps": ("teller", "display", "greeter", "manager", "rating-pad", "shots"),
 }
+
+
 class MissingExtra(InvalidInput):
     """A command needs a package that is not installed (exit 2)."""
 
