@@ -47,8 +47,12 @@ def _summary_text(summary: DaySummary, seconds: float, accuracy: EstimateAccurac
     lines.append("waits in minutes from joining the queue to the first call")
     if accuracy is not None:
         lines.append(
-            f"estimate at issue: MAE {accuracy.mae_min:.2f} min, range held"
-            f" {accuracy.coverage:.0%} of {accuracy.tickets} tickets"
+            f"estimate at issue: MAE {accuracy.mae_min:.2f} min"
+            f" ({accuracy.share_of_wait:.0%} of the mean wait; industry formula"
+            f" {accuracy.industry_mae_min:.2f},"
+            f" last customer {accuracy.last_customer_mae_min:.2f}),"
+            f" range held {accuracy.coverage:.0%} of {accuracy.tickets} tickets,"
+            f" {accuracy.rough_share:.0%} rough"
         )
     return "\n".join(lines)
 

@@ -174,6 +174,8 @@ def test_cli_simulate_text_and_estimates(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "cash" in out
     assert "estimate at issue: MAE" in out
+    assert "industry formula" in out
+    assert "rough" in out
 
 
 def test_cli_simulate_bad_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
