@@ -97,6 +97,8 @@ class ServiceQueue:
     wait_high_min: int = 0
     #: The estimate has little to go on: its range is wide, say "about".
     wait_rough: bool = False
+    #: No staffed counter serves it now: say so instead of a wait.
+    unserved: bool = False
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,7 @@ def service_queues(
                 wait_low_min=estimate.low_min,
                 wait_high_min=estimate.high_min,
                 wait_rough=estimate.rough,
+                unserved=estimate.unserved,
             )
         )
     return tuple(queues)
