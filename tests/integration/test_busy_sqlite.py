@@ -38,6 +38,7 @@ HOG = (
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     path = tmp_path / "busy.db"
     path.write_bytes(sqlite_template.read_bytes())
+    path.chmod(0o600)  # as Lobby makes its files; a readable one earns a warning line
     return f"sqlite:///{path}"
 
 
@@ -258,3 +259,28 @@ def test_sixteen_writers_under_cpu_hogs_all_wait_their_turn(sqlite_url: str) -> 
     assert not errors, "workers failed:\n\n" + "\n\n".join(errors)
     assert not problems, "\n".join(problems)
     assert len(issued) == PROCESSES * ROUNDS
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+def test_lobby_issue_on_a_database_held_past_the_deadline_is_exit_4_in_one_line(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lobby.cli.main import main
+    from tests.db_dump import dump
+
+    monkeypatch.setenv("LOBBY_BUSY_DEADLINE_S", "0.5")
+    before = dump(sqlite_url)
+    held = HeldLock(sqlite_url)
+    try:
+        code = main(["issue", "cash", "--db", sqlite_url, "--staff", "G01", "--pin", "2468"])
+    finally:
+        held.release()
+    out, err = capsys.readouterr()
+    assert (code, out) == (4, "")
+    assert err.count("\n") == 1, err
+    assert "the database stayed busy" in err
+    assert "LOBBY_BUSY_DEADLINE_S" in err
+    assert "Traceback" not in err
+    assert dump(sqlite_url) == before

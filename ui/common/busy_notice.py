@@ -17,7 +17,7 @@ from lobby.db import Database
 from ui.common.health import attach_banner
 from ui.common.tasks import TaskRunner
 
-TEXT = "⏳ 数据库繁忙，正在重试… / database busy, retrying…"
+TEXT = "数据库繁忙，正在重试… / database busy, retrying…"
 
 
 class BusyNotice(QLabel):
