@@ -31,7 +31,7 @@ from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied, fi
 from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event
 from lobby.storage_faults import is_busy, name_fault
-from lobby.validation import install_row_checks, one_line
+from lobby.validation import install_row_checks
 from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
@@ -389,8 +389,3 @@ def translate_errors(url: URL | None = None) -> Iterator[None]:
         if exc.connection_invalidated:
             raise DatabaseUnavailable(f"database connection lost: {first_line(exc.orig)}") from exc
         raise
-
-
-def _first_line(exc: BaseException | None) -> str:
-    """A driver's message in one line of at most 200 characters."""
-    return one_line(first_line(exc), 200)
