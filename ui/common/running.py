@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from lobby.db import Database
 from lobby.settings import Settings
 from ui.common.app import make_app
+from ui.common.busy_notice import watch_busy
 from ui.common.health import check_at_start
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
@@ -62,7 +63,10 @@ class App(Generic[W]):
 def open_database(settings: Settings) -> Database:
     """The database ``settings`` names, on the clock it names."""
     return Database.open(
-        settings.db, clock=settings.clock(), synchronous=settings.sqlite_synchronous
+        settings.db,
+        clock=settings.clock(),
+        busy_deadline_s=settings.busy_deadline_s,
+        synchronous=settings.sqlite_synchronous,
     )
 
 
@@ -108,6 +112,7 @@ def run(build: Callable[[], App[Any]], *, size: tuple[int, int], full_screen: bo
         check_at_start(app.window, app.db, app.settings)
 
     after_first_paint(app.window, fill)
+    watch_busy(app.window, app.db, app.runner)
     if full_screen:
         app.window.showFullScreen()
     else:
