@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject
 
-from lobby.views import BoardView, CallView, CounterState, ServiceQueue
+from lobby.views import BoardView, CallView, CounterState, QueueOutlook
 from ui.common.translations import english
 
 CONTEXT = "Display"
@@ -90,7 +90,7 @@ class DisplayTexts:
             lang, source, number=call.number, counter=self.counter_name(lang, board, call.counter)
         )
 
-    def wait(self, lang: str, queue: ServiceQueue) -> str:
+    def wait(self, lang: str, queue: QueueOutlook) -> str:
         """A newcomer's wait in ``lang``, or that no counter serves the service."""
         if queue.unserved:
             return self.say(lang, UNSERVED)
