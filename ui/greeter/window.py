@@ -99,6 +99,7 @@ class GreeterWindow(QWidget):
         c.complaint_filed.connect(self._complaint_filed)
         c.failed.connect(self._failed)
         c.ticket_standing.connect(self.appointment.show_standing)
+        self.ticket.print_errors = self.complaint_done.print_errors = printing.last_error
         printing.job_changed.connect(self.ticket.show_print)
         printing.job_changed.connect(self.complaint_done.show_print)
         printing.health_changed.connect(self.header.printer.show_health)
