@@ -11,7 +11,6 @@ import argparse
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -25,6 +24,7 @@ from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.errors import LobbyError, NothingToCall
 from lobby.feed import Feed, change_detector
+from lobby.programs import lobby_command
 from lobby.queries.board import board
 from lobby.sample_history import TELLERS, MovableClock, play_days, sample_staff
 from lobby.seeding import initialise
@@ -137,7 +137,7 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
             "manager M01/9999."
         )
     apps = [
-        subprocess.Popen([sys.executable, "-m", "lobby", *window, "--db", url])
+        subprocess.Popen(lobby_command(*window, "--db", url))
         for window in windows
     ]
     web_url = None
@@ -145,8 +145,7 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
         host, port = ctx.settings.web_host, args.web_port or ctx.settings.web_port
         apps.append(
             subprocess.Popen(
-                [sys.executable, "-m", "lobby", "web", "--db", url]
-                + ["--host", host, "--port", str(port)]
+                lobby_command("web", "--db", url, "--host", host, "--port", str(port))
             )
         )
         web_url = f"http://{host}:{port}"

@@ -12,6 +12,7 @@ from lobby.db import Database
 from lobby.settings import Settings
 from ui.common.app import make_app
 from ui.common.health import check_at_start
+from ui.common.kiosk import Kiosk
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
 
@@ -61,18 +62,28 @@ def open_database(settings: Settings) -> Database:
     )
 
 
-def run(build: Callable[[], App[Any]], *, size: tuple[int, int], full_screen: bool = False) -> int:
+def run(
+    build: Callable[[], App[Any]],
+    *,
+    size: tuple[int, int],
+    full_screen: bool = False,
+    kiosk: bool = False,
+) -> int:
     """Create the QApplication, build the app, show it and run the event loop.
 
     Args:
         build: The app's ``bootstrap`` with its arguments bound.
         size: The window's size unless full screen.
-        full_screen: Show the window full screen (kiosk, hall display).
+        full_screen: Show the window full screen (hall display).
+        kiosk: Full screen with no window controls, left only with a manager's PIN
+            (:mod:`ui.common.kiosk`).
     """
     qt = make_app()
     app = build()
     check_at_start(app.window, app.db, app.settings)
-    if full_screen:
+    if kiosk:
+        Kiosk(app.window, app.db).show()
+    elif full_screen:
         app.window.showFullScreen()
     else:
         app.window.resize(*size)

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTranslator, Signal
 
-from lobby.config import RESOURCES
+from lobby.resource_files import resource
 
-TRANSLATIONS = RESOURCES / "translations"
+TRANSLATIONS = resource("translations")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CONTEXT = "Labels"
 

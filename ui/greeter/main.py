@@ -141,5 +141,5 @@ def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staf
     """
     printer = open_settings_printer(settings, printer_uri)  # before any window opens
     return run_app(
-        lambda: bootstrap(settings, db, printer, staff=staff), size=TABLET, full_screen=kiosk
+        lambda: bootstrap(settings, db, printer, staff=staff), size=TABLET, kiosk=kiosk
     )
