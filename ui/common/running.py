@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from lobby.db import Database
 from lobby.settings import Settings
 from ui.common.app import make_app
+from ui.common.busy_notice import watch_busy
 from ui.common.health import check_at_start
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
@@ -57,7 +58,10 @@ class App(Generic[W]):
 def open_database(settings: Settings) -> Database:
     """The database ``settings`` names, on the clock it names."""
     return Database.open(
-        settings.db, clock=settings.clock(), synchronous=settings.sqlite_synchronous
+        settings.db,
+        clock=settings.clock(),
+        busy_deadline_s=settings.busy_deadline_s,
+        synchronous=settings.sqlite_synchronous,
     )
 
 
@@ -72,6 +76,7 @@ def run(build: Callable[[], App[Any]], *, size: tuple[int, int], full_screen: bo
     qt = make_app()
     app = build()
     check_at_start(app.window, app.db, app.settings)
+    watch_busy(app.window, app.db, app.runner)
     if full_screen:
         app.window.showFullScreen()
     else:

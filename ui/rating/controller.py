@@ -93,8 +93,7 @@ class RatingPadController(QObject):
         key, counter = self.credential, self.counter
 
         def work() -> None:
-            with self._db.unit_of_work(key) as uow:
-                pad_heartbeat(uow, counter)
+            self._db.run(key, lambda uow: pad_heartbeat(uow, counter))
 
         self._runner.run_latest("heartbeat", work, lambda _: None, self._failed)
 

@@ -151,8 +151,7 @@ class TellerController(QObject):
         counter, actor = self.counter, self.staff.credential
 
         def work() -> CounterOverview:
-            with self._db.unit_of_work(actor) as uow:
-                console_heartbeat(uow, counter)
+            self._db.run(actor, lambda uow: console_heartbeat(uow, counter))
             with self._db.read() as session:
                 return counter_overview(session, counter, self._db.clock.now())
 
@@ -312,9 +311,11 @@ class TellerController(QObject):
         counter, actor = self.counter, self.staff.credential
 
         def work() -> tuple[Any, CounterOverview]:
-            with self._db.unit_of_work(actor) as uow:
+            def step(uow: UnitOfWork) -> Any:
                 require_holder(uow, counter)  # a console that lost its counter acts no more
-                result = op(uow, counter)
+                return op(uow, counter)
+
+            result = self._db.run(actor, step)  # again while busy
             with self._db.read() as session:
                 return result, counter_overview(session, counter, self._db.clock.now())
 
