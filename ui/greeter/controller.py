@@ -24,14 +24,15 @@ from lobby.staff import StaffView, sign_in
 from lobby.ticket_code import looks_like_code
 from lobby.ticket_print import printable_ticket
 from lobby.views import EventView, TicketView
-from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, QUEUE_CHANGES
+from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, OCCUPANCY_CHANGES, QUEUE_CHANGES
 from ui.common.tasks import TaskRunner
 from ui.greeter.printing import TicketPrinting
 from ui.greeter.records import ComplaintForm, ComplaintReceipt, IssuedTicket, Triage
 
-#: Journal kinds that change the tiles: their waiting counts and estimates, and the
-#: services themselves (names, documents, which are offered).
-SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES
+#: Journal kinds that change the tiles: their waiting counts and estimates (which need a
+#: teller signed in at a counter serving the service), and the services themselves
+#: (names, documents, which are offered).
+SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | OCCUPANCY_CHANGES | CONFIG_CHANGES
 
 
 #: A ticket number as printed (service prefix and the day's sequence), not an appointment code.
@@ -249,8 +250,7 @@ class GreeterController(QObject):
             return
 
         def work() -> IssuedTicket:
-            with self._db.unit_of_work(actor) as uow:
-                view = op(uow)
+            view = self._db.run(actor, op)  # all of it again while SQLite is busy
             # committed: only now read what the paper shows, and only then print
             with self._db.read() as session:
                 paper = printable_ticket(session, view.id, view.code, self._base_url)
