@@ -245,7 +245,7 @@ def test_sixteen_writers_under_cpu_hogs_all_wait_their_turn(sqlite_url: str) -> 
             ],
         )
         with cpu_hogs(hog_count) as hogs:
-            results = pool.go()
+            results, seconds = pool.timed_go()
             running = sum(hog.poll() is None for hog in hogs)
     errors = [r["error"] for r in results if r["error"]]
     tickets, events = read_tickets(sqlite_url), read_journal(sqlite_url)
@@ -256,7 +256,8 @@ def test_sixteen_writers_under_cpu_hogs_all_wait_their_turn(sqlite_url: str) -> 
     print(
         f"\n[sqlite] {PROCESSES} processes x {ROUNDS} rounds beside {hog_count} CPU hogs: "
         f"issued {len(issued)}, called {len(calls)}, events {len(events)}; busy pauses "
-        f"{sum(retries)} (most in one process {max(retries)}), worker errors {len(errors)}"
+        f"{sum(retries)} (most in one process {max(retries)}), worker errors {len(errors)}; "
+        f"{seconds:.1f} s"
     )
     assert running == hog_count, "a CPU hog stopped before the writers were done"
     assert not errors, "workers failed:\n\n" + "\n\n".join(errors)
