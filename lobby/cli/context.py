@@ -14,10 +14,8 @@ from typing import Any, TypeVar
 from lobby.access import Credential, Principal, authenticate
 from lobby.db import Database, UnitOfWork, default_actor, exposed_file_warning
 from lobby.errors import InvalidInput
-from lobby.keyfiles import saved_device_key, saved_session
 from lobby.schema import require_current_schema
 from lobby.settings import Settings
-from lobby.staff import sign_in
 
 T = TypeVar("T")
 
@@ -80,6 +78,10 @@ class CliContext:
         """
         if self._credential is not None:
             return self._credential
+        # imported here: a command that reads only (``lobby board``) never loads them
+        from lobby.keyfiles import saved_device_key, saved_session
+        from lobby.staff import sign_in
+
         saved = saved_session(self.db_url)
         if self.staff and self.pin:
             staff = sign_in(

@@ -71,6 +71,7 @@ def bootstrap(
     *,
     staff: str = "",
     options: GreeterOptions | None = None,
+    window_first: bool = False,
 ) -> GreeterApp:
     """Build the greeter app (which then owns the printer).
 
@@ -84,6 +85,8 @@ def bootstrap(
         staff: Prefill the sign-in page with this staff id.
         options: Timings; the defaults suit a tablet (and link QR codes to
             ``settings.web_base_url``).
+        window_first: Leave the first read of the queues and the printer's status to
+            ``App.fill``, for once the window is on screen.
 
     Raises:
         BadPrinterUri: ``settings.printer`` is not a printer address.
@@ -107,19 +110,27 @@ def bootstrap(
     feed.events.connect(controller.on_events)
     feed.online.connect(lambda online: controller.refresh() if online else None)
     feed.start()
-    controller.refresh()
-    printing.refresh_status()
-    return GreeterApp(
+
+    def fill() -> None:
+        controller.refresh()
+        printing.refresh_status()
+
+    app = GreeterApp(
         settings,
         db,
         feed,
         runner,
         window,
         (printing,),
+        fill=fill,
         controller=controller,
         printing=printing,
         language=language,
     )
+    if not window_first:
+        fill()
+        app.fill = None
+    return app
 
 
 def open_settings_printer(settings: Settings, uri: str) -> TicketPrinter:
@@ -141,5 +152,7 @@ def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staf
     """
     printer = open_settings_printer(settings, printer_uri)  # before any window opens
     return run_app(
-        lambda: bootstrap(settings, db, printer, staff=staff), size=TABLET, full_screen=kiosk
+        lambda: bootstrap(settings, db, printer, staff=staff, window_first=True),
+        size=TABLET,
+        full_screen=kiosk,
     )
