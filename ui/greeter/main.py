@@ -155,5 +155,5 @@ def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staf
     return run_app(
         lambda: bootstrap(settings, db, printer, staff=staff, window_first=True),
         size=TABLET,
-        full_screen=kiosk,
+        kiosk=kiosk,
     )
