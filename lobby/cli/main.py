@@ -104,7 +104,11 @@ def said(exc: LobbyError) -> str:
     from lobby.error_texts import say
 
     lang = os.environ.get("LOBBY_LANG", "both")
-    return say(exc, "zh" if lang == "zh" else "en" if lang == "en" else "both")
+    if lang not in ("zh", "en"):
+        return str(exc)  # both, Chinese first, with any technical detail
+    said = say(exc, "zh" if lang == "zh" else "en")
+    detail = getattr(exc, "detail", None)
+    return f"{said} ({detail})" if exc.code and isinstance(detail, str) else said
 
 
 def main(argv: Sequence[str] | None = None) -> int:
