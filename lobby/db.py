@@ -12,12 +12,12 @@ import getpass
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -41,7 +41,7 @@ from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied, fi
 from lobby.journal import chain_head, event_digest
 from lobby.models import Branch, Event, JournalHead
 from lobby.storage_faults import is_busy, name_fault
-from lobby.validation import install_row_checks, one_line
+from lobby.validation import install_row_checks
 from lobby.vocabulary import EventKind
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
@@ -51,6 +51,7 @@ READ_ONLY = "lobby_read_only"  # execution option: a SQLite transaction that onl
 
 #: What :meth:`Database.read` yields; the apps pass it on to the query functions.
 ReadSession: TypeAlias = Session
+T = TypeVar("T")
 
 
 def default_actor() -> str:
@@ -280,6 +281,10 @@ class Database:
     def unit_of_work(self, credential: Credential) -> Iterator[UnitOfWork]:
         """Run one action in one transaction; commit on success, roll back on any error.
 
+        A busy SQLite is waited for at the start only (see :meth:`transaction`); use
+        :meth:`run` to have the whole action done again when SQLite is busy later,
+        at a statement or at ``COMMIT``.
+
         Args:
             credential: Who acts: a staff session, a checked PIN, an enrolled device's
                 key, or the system; checked here, in the same transaction.
@@ -288,7 +293,43 @@ class Database:
             AuthenticationFailed: The credential does not hold (expired session, disabled
                 member, withdrawn device); nothing is written.
         """
-        with self.transaction() as session:
+        with self._unit_of_work(credential, self._pauses()) as uow:
+            yield uow
+
+    def run(self, credential: Credential, work: Callable[[UnitOfWork], T]) -> T:
+        """Do ``work`` in one unit of work, all of it again while SQLite is busy.
+
+        SQLite can answer "database is locked" not only when the write lock is taken
+        (``BEGIN IMMEDIATE``) but also at ``COMMIT`` or at a statement in between: a
+        file that cannot use WAL (some network shares) needs every reader gone to
+        commit. Each time, the transaction is rolled back whole and ``work`` runs
+        again from the start after a jittered pause, until the deadline of
+        :attr:`busy`. ``work`` must therefore only touch the database through its
+        unit of work (the engine's operations do), never print or send meanwhile.
+
+        Args:
+            credential: Who acts (see :meth:`unit_of_work`).
+            work: The action; its result is returned once the transaction committed.
+
+        Raises:
+            DatabaseUnavailable: Still busy at the deadline (exit code 4).
+        """
+        pauses = self._pauses()
+        while True:
+            try:
+                with self._unit_of_work(credential, pauses) as uow:
+                    return work(uow)
+            except DatabaseUnavailable as exc:
+                cause = exc.__cause__
+                if pauses is None or not (isinstance(cause, DBAPIError) and is_busy(cause)):
+                    raise
+                time.sleep(next(pauses))
+
+    @contextmanager
+    def _unit_of_work(
+        self, credential: Credential, pauses: Iterator[float] | None
+    ) -> Iterator[UnitOfWork]:
+        with self._transaction(pauses) as session:
             branch = session.get(Branch, 1)
             if branch is None:
                 raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
@@ -305,13 +346,21 @@ class Database:
         writer holds it, the transaction is begun again after a jittered pause (see
         :mod:`lobby.busy`), so the work inside always starts from the beginning.
         """
+        with self._transaction(self._pauses()) as session:
+            yield session
+
+    def _pauses(self) -> Iterator[float] | None:
+        """The busy back-off of one action (one deadline for all its attempts)."""
+        return self.busy.pauses() if self.is_sqlite else None
+
+    @contextmanager
+    def _transaction(self, pauses: Iterator[float] | None) -> Iterator[Session]:
         with translate_errors(self.engine.url):
-            session, transaction = self._begin_writing()
+            session, transaction = self._begin_writing(pauses)
             with session, transaction:
                 yield session
 
-    def _begin_writing(self) -> tuple[Session, SessionTransaction]:
-        pauses = self.busy.pauses() if self.is_sqlite else None
+    def _begin_writing(self, pauses: Iterator[float] | None) -> tuple[Session, SessionTransaction]:
         while True:
             session = self._sessions()
             transaction = session.begin()
@@ -406,8 +455,3 @@ def translate_errors(url: URL | None = None) -> Iterator[None]:
         if exc.connection_invalidated:
             raise DatabaseUnavailable(f"database connection lost: {first_line(exc.orig)}") from exc
         raise
-
-
-def _first_line(exc: BaseException | None) -> str:
-    """A driver's message in one line of at most 200 characters."""
-    return one_line(first_line(exc), 200)

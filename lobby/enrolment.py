@@ -13,6 +13,8 @@ from lobby.models import Device, Staff
 from lobby.vocabulary import EventKind
 
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+#: The code under which a branch enrols its ``lobby web`` (role ``web``).
+WEB_DEVICE = "web"
 
 
 def enrol_device(uow: UnitOfWork, code: str, role: str) -> DeviceKey:

@@ -18,7 +18,6 @@ from lobby.db import Database, translate_errors
 from lobby.errors import InvalidInput
 from lobby.feed import Feed, change_detector, follow_reconnecting
 from lobby.models import Branch
-from lobby.queries.board import board as read_board
 from lobby.reports import MAX_DAYS, Figures, Report, build_report, report_to_csv
 from lobby.seeding import initialise
 from lobby.validation import one_line
@@ -67,23 +66,6 @@ def current_revision_or_none(db: Database) -> str | None:
 
     with translate_errors():
         return current_revision(db.engine)
-
-
-def board(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Show the open calls and the waiting per service."""
-    db = ctx.database()
-    with db.read() as session:
-        view = read_board(session, db.clock.now())
-    lines = ["Now calling:"] + [
-        f"  {t.number} -> counter {t.counter} ({t.state})" for t in view.calls
-    ] or ["  -"]
-    lines.append("Waiting:")
-    lines += [
-        f"  {q.prefix} {q.name_zh} {q.name_en}: {q.waiting} waiting, "
-        f"longest {q.longest_wait_min} min"
-        for q in view.queues
-    ]
-    ctx.emit(view.to_json(), "\n".join(lines))
 
 
 def _event_line(event: EventView) -> str:
@@ -279,7 +261,6 @@ def register(add: Add) -> None:
     p = add("init", init, "create or upgrade the database and load the branch config")
     p.add_argument("--config", type=Path, metavar="FILE", help="branch TOML (default: sample)")
     credentials(p)
-    add("board", board, "show current calls and waiting per service")
     p = add("events", events, "print journal events")
     p.add_argument("--after", type=int, default=0, metavar="ID")
     p.add_argument("--follow", action="store_true", help="keep printing new events")

@@ -18,9 +18,9 @@ from lobby.engine.visits import visit_view
 from lobby.errors import NotFound
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Service, Staff, Ticket, WorkProfileEntry
-from lobby.queries.board import service_queues
+from lobby.queries.queues import queue_outlook
 from lobby.states import TicketState
-from lobby.views import ServiceQueue, TicketView, VisitView
+from lobby.views import QueueOutlook, TicketView, VisitView
 from lobby.vocabulary import CounterStatus
 
 
@@ -44,7 +44,7 @@ class CounterOverview:
     current: TicketView | None
     visit: VisitView | None
     parked: tuple[TicketView, ...]
-    queues: tuple[ServiceQueue, ...]
+    queues: tuple[QueueOutlook, ...]
     services: tuple[ServiceChoice, ...]
     counters: tuple[int, ...]
     last_event_id: int
@@ -107,7 +107,7 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         current=ticket_view(current) if current else None,
         visit=visit_view(session, current.visit) if current else None,
         parked=tuple(ticket_view(t) for t in parked),
-        queues=service_queues(session, today, now, served),
+        queues=queue_outlook(session, now, served, today),
         services=tuple(ServiceChoice(s.code, s.name_zh, s.name_en) for s in services),
         counters=tuple(counters),
         last_event_id=last_id,

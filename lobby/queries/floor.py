@@ -18,9 +18,9 @@ from lobby.engine.common import OPEN_STATES
 from lobby.engine.occupancy import breaks, holders
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
-from lobby.queries.queues import QueueOutlook, service_outlook
+from lobby.queries.queues import queue_outlook
 from lobby.states import TicketState
-from lobby.views import JsonView
+from lobby.views import JsonView, QueueOutlook
 from lobby.vocabulary import CounterStatus, EventKind
 
 
@@ -129,7 +129,7 @@ def floor_view(session: Session, now: datetime) -> FloorView:
         at=now,
         business_day=today,
         counters=tuple(counters),
-        queues=tuple(service_outlook(session, now)),
+        queues=queue_outlook(session, now),
         last_event_id=last_id,
     )
 

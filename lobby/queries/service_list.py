@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
 from lobby.models import Branch, Service
-from lobby.queries.board import service_queues
+from lobby.queries.queues import queue_outlook
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def read_service_list(session: Session, now: datetime) -> ServiceList:
     """The branch, its active services in display order and their queues at ``now``."""
     branch = session.get_one(Branch, 1)
     today = business_day(now, branch.timezone)
-    queues = {q.service: q for q in service_queues(session, today, now)}
+    queues = {q.service: q for q in queue_outlook(session, now, today=today)}
     services = []
     for row in session.scalars(select(Service).where(Service.active).order_by(Service.sort_order)):
         queue = queues.get(row.code)

@@ -97,6 +97,11 @@ def calling(snapshot: HallSnapshot) -> list[TicketStatus]:
     return sorted(called, key=lambda t: t.called_at or EARLIEST, reverse=True)
 
 
+def digest(fragment: str) -> str:
+    """A short fingerprint of a rendered fragment: what a page already shows."""
+    return hashlib.sha256(fragment.encode()).hexdigest()[:16]
+
+
 def csrf_token(secret: str, code: str) -> str:
     """The form token of ticket ``code``: an HMAC with the branch's secret."""
     return hmac.new(secret.encode(), f"csrf:{code}".encode(), hashlib.sha256).hexdigest()[:32]
@@ -279,13 +284,15 @@ class Pages:
             snapshot = await self.hub.complete()
         lang = self.lang(request)
         status: TicketStatus = snapshot.status.tickets[number]
+        fragment = self.status_fragment(snapshot, number, lang)
         return self.page(
             request,
             "ticket.html",
             s=status,
             code=code,
             version=snapshot.version,
-            fragment=self.status_fragment(snapshot, number, lang),
+            fragment=fragment,
+            digest=digest(fragment),
         )
 
     async def ticket_events(self, request: Request) -> Response:
@@ -293,8 +300,9 @@ class Pages:
         number, current = await self.ticket(request, request.path_params["code"])
         lang = self.lang(request)
         version = self.seen(request, current)
-        # the page holds the fragment of the version it was rendered at: no need to resend
-        sent = self.status_fragment(current, number, lang) if version == current.version else ""
+        # the page holds the fragment it was rendered with (``?d=``, its digest): a status
+        # that has not changed is not sent again, so a half-filled rating form stays as it is
+        sent = request.query_params.get("d", "")
 
         async def stream() -> AsyncIterator[ServerSentEvent]:
             nonlocal version, sent
@@ -305,8 +313,8 @@ class Pages:
                     yield ServerSentEvent(data="", event="expired")
                     return
                 fragment = self.status_fragment(snapshot, number, lang)
-                if fragment != sent:
-                    sent = fragment
+                if digest(fragment) != sent:
+                    sent = digest(fragment)
                     yield ServerSentEvent(data=fragment, event="status")
 
         return EventSourceResponse(stream(), ping=PING_S, headers={"cache-control": "no-store"})

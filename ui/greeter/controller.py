@@ -318,8 +318,7 @@ class GreeterController(QObject):
             return
 
         def work() -> IssuedTicket:
-            with self._db.unit_of_work(actor) as uow:
-                view = op(uow)
+            view = self._db.run(actor, op)  # all of it again while SQLite is busy
             # committed: only now read what the paper shows, and only then print
             with self._db.read() as session:
                 paper = printable_ticket(session, view.id, view.code, self._base_url)

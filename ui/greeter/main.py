@@ -75,6 +75,7 @@ def bootstrap(
     *,
     staff: str = "",
     options: GreeterOptions | None = None,
+    window_first: bool = False,
 ) -> GreeterApp:
     """Build the greeter app (which then owns the printer).
 
@@ -88,6 +89,8 @@ def bootstrap(
         staff: Prefill the sign-in page with this staff id.
         options: Timings; the defaults suit a tablet (and link QR codes to
             ``settings.web_base_url``).
+        window_first: Leave the first read of the queues and the printer's status to
+            ``App.fill``, for once the window is on screen.
 
     Raises:
         BadPrinterUri: ``settings.printer`` is not a printer address.
@@ -111,22 +114,30 @@ def bootstrap(
     feed.events.connect(controller.on_events)
     feed.online.connect(lambda online: controller.refresh() if online else None)
     feed.start()
-    if opts.unattended:
-        controller.start_unattended(opts.unattended)
-    else:
-        controller.refresh()
-    printing.refresh_status()
-    return GreeterApp(
+
+    def fill() -> None:
+        if opts.unattended:
+            controller.start_unattended(opts.unattended)
+        else:
+            controller.refresh()
+        printing.refresh_status()
+
+    app = GreeterApp(
         settings,
         db,
         feed,
         runner,
         window,
         (printing,),
+        fill=fill,
         controller=controller,
         printing=printing,
         language=language,
     )
+    if not window_first:
+        fill()
+        app.fill = None
+    return app
 
 
 def open_settings_printer(settings: Settings, uri: str) -> TicketPrinter:
@@ -165,7 +176,9 @@ def run(
     printer = open_settings_printer(settings, printer_uri)  # before any window opens
     options = GreeterOptions(web_base_url=settings.web_base_url, unattended=unattended)
     return run_app(
-        lambda: bootstrap(settings, db, printer, staff=staff, options=options),
+        lambda: bootstrap(
+            settings, db, printer, staff=staff, options=options, window_first=True
+        ),
         size=TABLET,
         full_screen=kiosk,
     )

@@ -128,7 +128,7 @@ class LivePage(QWidget):
                 f"{q.name_zh} {q.name_en}",
                 str(q.waiting),
                 f"{q.longest_wait_min:.0f} min",
-                f"{q.predicted_wait_min:.0f} min ({q.low_min}–{q.high_min})",
+                f"{q.predicted_wait_min:.0f} min ({q.wait_low_min}–{q.wait_high_min})",
                 f"{q.target_wait_min} min",
                 "⚠ 超标 past target" if q.heading_past_target else "",
             ])  # fmt: skip

@@ -315,8 +315,7 @@ class TellerController(QObject):
         counter, actor = self.counter, self.staff.credential
 
         def work() -> tuple[Any, CounterOverview]:
-            with self._db.unit_of_work(actor) as uow:
-                result = op(uow, counter)
+            result = self._db.run(actor, lambda uow: op(uow, counter))  # again while busy
             with self._db.read() as session:
                 return result, counter_overview(session, counter, self._db.clock.now())
 
