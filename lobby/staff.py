@@ -175,7 +175,7 @@ def sign_in(
             member.failed_attempts = 0
             must_change = member.code
             refusal = (
-                f"{member.code} must choose a new PIN first (the branch file's PIN is "
+                f"{member.code} must choose a new PIN first (a PIN someone else set is "
                 f"temporary): lobby change-pin --staff {member.code}"
             )
         else:

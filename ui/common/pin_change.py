@@ -44,7 +44,7 @@ class PinChangeDialog(QDialog):
                 "{staff}'s PIN was set by someone else: choose your own to go on."
             ).format(staff=staff)
         )
-        heading.setObjectName("title")
+        heading.setObjectName("pinChangeHeading")
         heading.setWordWrap(True)
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.new_pin = self._pin_field(self.tr("4-8 位数字 4-8 digits"))
@@ -66,7 +66,8 @@ class PinChangeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(520)
+        heading.setMinimumHeight(heading.heightForWidth(480))  # wrapped: layouts underestimate
         self.ok_button.clicked.connect(self._submit)
         self.cancel_button.clicked.connect(self.reject)
         self.new_pin.returnPressed.connect(self.repeat.setFocus)
