@@ -76,7 +76,8 @@ class Op(StrEnum):
     READ_STAFF_FIGURES = "read_staff_figures"
     CHANGE_OWN_PIN = "change_own_pin"
     SIGN_OUT = "sign_out"
-    RATING_PAD_PRESENCE = "rating_pad_presence"  # a pad starts or stops at its counter
+    RATING_PAD_PRESENCE = "rating_pad_presence"  # a pad starts, stops or heartbeats
+    CONSOLE_HEARTBEAT = "console_heartbeat"  # a signed-in console says it still runs
     SIGN_IN = "sign_in"
     LOAD_BRANCH = "load_branch"
     PURGE_PERSONAL_DATA = "purge_personal_data"  # retention, at the close of day
@@ -122,6 +123,7 @@ OPERATION_ROLES: Mapping[Op, frozenset[str]] = {
     Op.SIGN_OUT: frozenset(STAFF_ROLES),
     Op.ON_THE_WAY: frozenset({WEB}),
     Op.RATING_PAD_PRESENCE: frozenset({RATING_PAD}),
+    Op.CONSOLE_HEARTBEAT: _COUNTER,
     Op.SIGN_IN: frozenset({SYSTEM}),
     Op.LOAD_BRANCH: frozenset({SYSTEM}),
     Op.PURGE_PERSONAL_DATA: _MANAGER,
@@ -192,11 +194,13 @@ class Principal:
         code: The journal's actor: a staff id, a device id or the system's origin.
         role: A staff role, a device role or :data:`SYSTEM`.
         kind: ``staff``, ``device`` or ``system``.
+        counter_id: The counter an enrolled device is bound to (a rating pad), if any.
     """
 
     code: str
     role: str
     kind: str
+    counter_id: int | None = None
 
 
 def token_hash(secret: str) -> str:
@@ -229,7 +233,7 @@ def authenticate(session: Session, credential: Credential, now: datetime) -> Pri
                 f"device {credential.device} is not enrolled (or its key is wrong): "
                 "a manager enrols it with `lobby device-enrol`"
             )
-        return Principal(device.code, device.role, "device")
+        return Principal(device.code, device.role, "device", device.counter_id)
     if isinstance(credential, CheckedPin):
         if _CHECKED_PINS.get(credential.proof) != credential.staff:
             raise AuthenticationFailed(f"{credential.staff}'s PIN was not checked")

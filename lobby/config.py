@@ -69,6 +69,10 @@ class PolicyConfig(_Strict):
     missed_grace_min: float = Field(default=15.0, ge=0, le=240)
     #: A console left untouched this long signs its teller out (open ticket parked).
     idle_sign_out_min: float = Field(default=20.0, ge=1, le=480)
+    #: A console not heard from this long loses its counter to the next teller to sign in.
+    console_expiry_s: float = Field(default=60.0, ge=30, le=3600)
+    #: A rating pad not heard from this long is shown as "status unknown", not online.
+    pad_expiry_s: float = Field(default=30.0, ge=20, le=3600)
     retention: RetentionConfig = RetentionConfig()
 
     @field_validator("head_start_min")

@@ -36,6 +36,10 @@ class CounterOccupied(LobbyError):
     """Another teller is signed in at the counter (a manager's PIN can take it over)."""
 
 
+class CounterLost(LobbyError):
+    """This console no longer holds its counter (signed out, taken over, or it lapsed)."""
+
+
 class NothingToCall(LobbyError):
     """No ticket is waiting that this counter may serve."""
 

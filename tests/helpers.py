@@ -59,7 +59,8 @@ def actor(code: str) -> SessionToken:
     return SessionToken(test_token(code), code)
 
 
-#: Devices every test database has enrolled (role rating_pad), with known keys.
+#: Devices every test database has enrolled (role rating_pad), with known keys; each
+#: ``pad-N`` and ``rating-counter-N`` is bound to counter N (where the branch has one).
 TEST_DEVICES = tuple(f"{kind}-{n}" for kind in ("pad", "rating-counter") for n in range(1, 9))
 
 
@@ -71,9 +72,10 @@ def device(code: str) -> DeviceKey:
 def enrol_test_devices(db: Database) -> None:
     """Enrol :data:`TEST_DEVICES` in ``db`` with the keys :func:`device` gives."""
     from lobby.access import token_hash
-    from lobby.models import Device
+    from lobby.models import Counter, Device
 
     with db.transaction() as session:
+        counters = {n: i for n, i in session.execute(select(Counter.number, Counter.id))}
         for code in TEST_DEVICES:
             session.add(
                 Device(
@@ -82,6 +84,7 @@ def enrol_test_devices(db: Database) -> None:
                     secret_hash=token_hash(device(code).secret),
                     enrolled_by="tests",
                     enrolled_at=db.clock.now(),
+                    counter_id=counters.get(int(code.rsplit("-", 1)[1])),
                 )
             )
 
@@ -150,7 +153,7 @@ def add_test_staff(
     open_test_sessions(db, only=codes)
 
 
-#: The triggers that keep a SQLite journal append-only (migration 0007).
+#: The triggers that keep a SQLite journal append-only (migration 0008).
 SQLITE_JOURNAL_TRIGGERS = ("event_append_only_update", "event_append_only_delete")
 
 

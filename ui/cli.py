@@ -81,7 +81,7 @@ def shots(args: argparse.Namespace, ctx: CliContext) -> None:
     else:
         from ui.shots import render
 
-        paths = render(args.app, args.out)
+        paths = render(args.app, args.out, args.lang)
     for path in paths:
         ctx.emit({"file": str(path)}, str(path))
 
@@ -135,3 +135,4 @@ def register(add: Add) -> None:
     p = add("shots", shots, "render an app's screens to PNG")
     p.add_argument("app", choices=(*APPS, "web"))
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="the screens' language")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
 from lobby.estimate import live_snapshot, predict
+from lobby.estimate.live import staffed_services
 from lobby.models import Branch, Service
 from lobby.views import QueueOutlook
 
@@ -52,6 +53,7 @@ def queue_outlook(
     }
     ids = list(services) if service_ids is None else [i for i in service_ids if i in services]
     estimates = predict(snapshot, [], ids).new_arrivals
+    staffed = staffed_services(session, today, snapshot)
     outlook = []
     for service_id in ids:
         service = services[service_id]
@@ -76,6 +78,7 @@ def queue_outlook(
                     1 for c in snapshot.counters if service_id in c.tiers and not c.on_break
                 ),
                 wait_rough=estimate.rough,
+                unserved=service_id not in staffed,
             )
         )
     return tuple(outlook)

@@ -156,9 +156,9 @@ def test_report_page_matches_the_core_report_and_exports(
     issue(db)
     issue(db)
     number = _serve(db, clock, 1, wait=4, service=6)
-    _serve(db, clock, 1, wait=0, service=3)
-    with db.unit_of_work(device("pad-1")) as uow:
+    with db.unit_of_work(device("pad-1")) as uow:  # the customer rates at once
         engine.rate_visit(uow, number, 4)
+    _serve(db, clock, 1, wait=0, service=3)
     page = signed_in.window.reports
     page.preset("today")
     page.run_button.click()

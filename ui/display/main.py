@@ -16,10 +16,6 @@ from ui.feed import LiveFeed
 if TYPE_CHECKING:
     from devices.speech import Announcer
 
-DEFAULT_NOTICE = (
-    "欢迎光临。请留意叫号，过号请至大堂经理处重新取号。   "
-    "Welcome. Please listen for your number; if you miss it, the greeter will help you."
-)
 #: The display's window size unless full screen (a hall screen).
 SIZE = (1920, 1080)
 
@@ -30,7 +26,8 @@ def bootstrap(
     *,
     announcer: Announcer | None = None,
     layout: str = "board",
-    notice: str = DEFAULT_NOTICE,
+    notice: str | None = None,
+    languages: str | None = None,
     window_first: bool = False,
 ) -> App[DisplayWindow]:
     """Build the display: the board is read first, the feed continues after it.
@@ -41,14 +38,15 @@ def bootstrap(
         announcer: Speaks the calls; ``None``: silent. Its opener closes it (with a
             bound on the calls still queued), after the app.
         layout: ``board`` or ``counters``.
-        notice: The ticker's text.
+        notice: The ticker's text (default: the welcome in the languages shown).
+        languages: ``both``, ``zh``, ``en`` or ``alternate`` (default: the settings').
         window_first: Leave the board's read and the feed's start to ``App.fill``, for
             once the (empty) window is on screen.
     """
     db = db or open_database(settings)
     runner = TaskRunner()
     model = BoardModel(db, runner, announcer)
-    window = DisplayWindow(model, notice, layout)
+    window = DisplayWindow(model, notice, layout, languages or settings.display_languages)
     feed = LiveFeed(db, after_id=None)
 
     def fill() -> None:

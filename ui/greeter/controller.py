@@ -32,14 +32,15 @@ from lobby.staff import StaffView, change_pin, sign_in
 from lobby.ticket_code import looks_like_code
 from lobby.ticket_print import printable_ticket
 from lobby.views import EventView, TicketView
-from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, QUEUE_CHANGES
+from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, OCCUPANCY_CHANGES, QUEUE_CHANGES
 from ui.common.tasks import TaskRunner
 from ui.greeter.printing import TicketPrinting
 from ui.greeter.records import ComplaintForm, ComplaintReceipt, IssuedTicket, Triage
 
-#: Journal kinds that change the tiles: their waiting counts and estimates, and the
-#: services themselves (names, documents, which are offered).
-SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES
+#: Journal kinds that change the tiles: their waiting counts and estimates (which need a
+#: teller signed in at a counter serving the service), and the services themselves
+#: (names, documents, which are offered).
+SUBSCRIBED = QUEUE_CHANGES | COUNTER_CHANGES | OCCUPANCY_CHANGES | CONFIG_CHANGES
 
 
 #: A ticket number as printed (service prefix and the day's sequence), not an appointment code.

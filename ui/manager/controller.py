@@ -17,6 +17,7 @@ from lobby.vocabulary import (
     COMPLAINT_CHANGES,
     CONFIG_CHANGES,
     COUNTER_CHANGES,
+    DEVICE_CHANGES,
     OCCUPANCY_CHANGES,
     QUEUE_CHANGES,
     STAFF_CHANGES,
@@ -25,8 +26,15 @@ from ui.common.tasks import TaskRunner
 
 T = TypeVar("T")
 
-#: Journal kinds after which the live floor is read again (queue, counter, staff moves).
-FLOOR_KINDS = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES | STAFF_CHANGES | OCCUPANCY_CHANGES
+#: Journal kinds after which the live floor is read again (queue, counter, staff, pad moves).
+FLOOR_KINDS = (
+    QUEUE_CHANGES
+    | COUNTER_CHANGES
+    | CONFIG_CHANGES
+    | STAFF_CHANGES
+    | OCCUPANCY_CHANGES
+    | DEVICE_CHANGES
+)
 #: Journal kinds after which the complaints page is read again.
 COMPLAINT_KINDS = COMPLAINT_CHANGES
 #: Journal kinds after which the configuration page is read again.

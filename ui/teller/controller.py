@@ -6,13 +6,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from lobby import engine
 from lobby.db import Database, UnitOfWork
-from lobby.engine.occupancy import sign_in_at_counter
+from lobby.engine.occupancy import console_heartbeat, require_holder, sign_in_at_counter
+from lobby.engine.presence import HEARTBEAT_S
 from lobby.engine.rating_pad import console_rating_actor
-from lobby.errors import CounterOccupied, LobbyError, NothingToCall, PinChangeRequired
+from lobby.errors import (
+    CounterLost,
+    CounterOccupied,
+    LobbyError,
+    NothingToCall,
+    PinChangeRequired,
+)
 from lobby.keyfiles import device_key
 from lobby.queries.counter_view import CounterOverview, counter_overview
 from lobby.staff import StaffView, change_pin
@@ -54,6 +61,12 @@ class TellerController(QObject):
         pin_change_needed(str): A PIN typed (the teller's or the approving manager's)
             was right but must be changed first: the window asks for a new one and
             calls :meth:`change_pin`.
+
+    Attributes:
+        heartbeat: While signed in, tells the database every :data:`HEARTBEAT_S`
+            seconds that this console still runs (a crashed console stops, and its
+            counter lapses to the next teller); each beat also re-reads the overview,
+            so a pad that fell silent is shown as such.
     """
 
     overview_changed = Signal(object)
@@ -76,6 +89,9 @@ class TellerController(QObject):
         self._acting = 0
         # the sign-in waiting for a PIN change: (whose, their PIN, the sign-in's arguments)
         self._pending: tuple[str, str, tuple[str, str, int, str | None, str | None]] | None = None
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setInterval(HEARTBEAT_S * 1000)
+        self.heartbeat.timeout.connect(self.beat)
 
     def now(self) -> datetime:
         """The database clock's time (tests move it by hand)."""
@@ -112,6 +128,7 @@ class TellerController(QObject):
         def done(result: tuple[StaffView, CounterOverview]) -> None:
             self.staff, overview = result
             self.counter = counter
+            self.heartbeat.start()
             self.signed_in.emit(self.staff)  # the header names the teller from the first frame
             self._show(overview)
             if overview.current is not None:
@@ -158,8 +175,22 @@ class TellerController(QObject):
         self._run_action(work, done)
 
     def _leave(self) -> None:
+        self.heartbeat.stop()
         self.counter, self.staff, self.overview = None, None, None
         self.signed_out.emit()
+
+    def beat(self) -> None:
+        """Say this console still runs, and re-read the overview (never marks it busy)."""
+        if self.counter is None or self.staff is None or self.staff.credential is None:
+            return
+        counter, actor = self.counter, self.staff.credential
+
+        def work() -> CounterOverview:
+            self._db.run(actor, lambda uow: console_heartbeat(uow, counter))
+            with self._db.read() as session:
+                return counter_overview(session, counter, self._db.clock.now())
+
+        self._runner.run_latest("heartbeat", work, self._show, self._error)
 
     @property
     def busy(self) -> bool:
@@ -281,7 +312,7 @@ class TellerController(QObject):
         if actor is None:
             self.notice.emit(
                 f"评价面板未登记 / this console's rating panel is not enrolled "
-                f"(`lobby device-enrol {panel} --role rating_pad`)",
+                f"(`lobby device-enrol {panel} --role rating_pad --counter {self.counter}`)",
                 "error",
             )
             return
@@ -315,7 +346,11 @@ class TellerController(QObject):
         counter, actor = self.counter, self.staff.credential
 
         def work() -> tuple[Any, CounterOverview]:
-            result = self._db.run(actor, lambda uow: op(uow, counter))  # again while busy
+            def step(uow: UnitOfWork) -> Any:
+                require_holder(uow, counter)  # a console that lost its counter acts no more
+                return op(uow, counter)
+
+            result = self._db.run(actor, step)  # again while busy
             with self._db.read() as session:
                 return result, counter_overview(session, counter, self._db.clock.now())
 
@@ -371,6 +406,11 @@ class TellerController(QObject):
             return
         if isinstance(exc, CounterOccupied):
             self.occupied.emit(str(exc))
+            return
+        if isinstance(exc, CounterLost):
+            if self.staff is not None:
+                self._leave()
+            self.notice.emit(f"本窗口已失去此柜台，请重新登录 / {exc}", "warn")
             return
         level = "warn" if isinstance(exc, NothingToCall) else "error"
         text = "没有等候的客户 / " + str(exc) if isinstance(exc, NothingToCall) else str(exc)

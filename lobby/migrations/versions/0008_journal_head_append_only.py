@@ -6,8 +6,8 @@ the newest events no longer goes unseen (existing events are counted here). Trig
 make ``event`` append-only on both backends: an UPDATE or DELETE of an event (and, on
 PostgreSQL, a TRUNCATE) is refused by the database itself.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 from lobby.journal import GENESIS
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
