@@ -72,7 +72,7 @@ def test_an_enrolled_kiosk_issues_tickets_as_itself(
     ("setup", "refusal"),
     [
         pytest.param(None, "kiosk-9 has no key on this machine", id="no-key"),
-        pytest.param("rating_pad", "enrolled as a rating_pad, not a kiosk", id="wrong-role"),
+        pytest.param("display", "enrolled as a display, not a kiosk", id="wrong-role"),
         pytest.param("withdrawn", "kiosk-9 is not enrolled", id="withdrawn"),
     ],
 )
