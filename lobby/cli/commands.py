@@ -52,6 +52,7 @@ COMMANDS: dict[str, Command] = {
     "sign-out": core("access", "end the session made by sign-in"),
     "change-pin": core("access", "choose a new PIN"),
     "device-enrol": core("access", "enrol this machine as a kiosk, rating pad or display"),
+    "device-withdraw": core("access", "stop an enrolled device's key from working"),
     "complaints": core("manage", "list complaints (manager)"),
     "complaint-show": core("manage", "show one complaint with its notes (manager)"),
     "complaint-update": core("manage", "assign, move along or annotate a complaint"),

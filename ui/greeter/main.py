@@ -180,5 +180,5 @@ def run(
             settings, db, printer, staff=staff, options=options, window_first=True
         ),
         size=TABLET,
-        full_screen=kiosk,
+        kiosk=kiosk,
     )
