@@ -166,7 +166,7 @@ def run(
         db: The branch's database.
         settings: The settings.
         printer_uri: The ticket printer.
-        kiosk: Full screen.
+        kiosk: Kiosk mode (full screen; only a manager leaves it).
         staff: Prefill the sign-in page with this staff id.
         unattended: Act as this enrolled kiosk device, with nobody signed in.
 
