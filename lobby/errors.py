@@ -70,6 +70,18 @@ class AuthenticationFailed(LobbyError):
     """Wrong staff id or PIN, or the account is locked."""
 
 
+class PinChangeRequired(AuthenticationFailed):
+    """The PIN was right but someone else set it: the member chooses a new one first.
+
+    Attributes:
+        staff: Whose PIN it is (the apps offer their PIN-change screen for them).
+    """
+
+    def __init__(self, message: str, staff: str) -> None:
+        super().__init__(message)
+        self.staff = staff
+
+
 class ConfigError(LobbyError):
     """A branch configuration or settings file cannot be used."""
 
