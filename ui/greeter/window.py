@@ -150,7 +150,7 @@ class GreeterWindow(QWidget):
 
     def _ask_for_new_pin(self, code: str) -> None:
         self.sign_in.set_busy(False)
-        self.sign_in.show_error(self.tr("请设置新密码 / choose a new PIN"))
+        self.sign_in.show_error(self.tr("请设置新密码"))
         self.pin_change = ask_for_new_pin(self, code)
         self.pin_change.chosen.connect(self._new_pin_chosen)
 
