@@ -36,6 +36,10 @@ class CounterOccupied(LobbyError):
     """Another teller is signed in at the counter (a manager's PIN can take it over)."""
 
 
+class CounterLost(LobbyError):
+    """This console no longer holds its counter (signed out, taken over, or it lapsed)."""
+
+
 class NothingToCall(LobbyError):
     """No ticket is waiting that this counter may serve."""
 
@@ -44,6 +48,18 @@ class NothingToCall(LobbyError):
 
 class AuthenticationFailed(LobbyError):
     """Wrong staff id or PIN, or the account is locked."""
+
+
+class PinChangeRequired(AuthenticationFailed):
+    """The PIN was right but someone else set it: the member chooses a new one first.
+
+    Attributes:
+        staff: Whose PIN it is (the apps offer their PIN-change screen for them).
+    """
+
+    def __init__(self, message: str, staff: str) -> None:
+        super().__init__(message)
+        self.staff = staff
 
 
 class ConfigError(LobbyError):

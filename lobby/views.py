@@ -121,6 +121,8 @@ class QueueOutlook(JsonView):
     heading_past_target: bool
     counters_open: int
     wait_rough: bool = False
+    #: No staffed counter serves it now: say so instead of a wait.
+    unserved: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
 from lobby.estimate import QueueSnapshot, WaitEstimate, live_snapshot, predict
+from lobby.estimate.live import staffed_services
 from lobby.models import Branch, Service
 from lobby.views import QueueOutlook
 
@@ -46,7 +47,8 @@ def queue_outlook(
     snapshot = live_snapshot(session, now, today)
     services = active_services(session)
     ids = list(services) if service_ids is None else [i for i in service_ids if i in services]
-    return outlook_of(snapshot, services, ids, predict(snapshot, [], ids).new_arrivals)
+    staffed = staffed_services(session, today, snapshot)
+    return outlook_of(snapshot, services, ids, predict(snapshot, [], ids).new_arrivals, staffed)
 
 
 def active_services(session: Session) -> dict[int, Service]:
@@ -64,8 +66,12 @@ def outlook_of(
     services: Mapping[int, Service],
     ids: Sequence[int],
     estimates: Mapping[int, WaitEstimate],
+    staffed: set[int],
 ) -> tuple[QueueOutlook, ...]:
     """The queues of ``ids`` from a snapshot and its arrivals' estimates (by service id).
+
+    ``staffed``: the services a staffed counter serves
+    (:func:`lobby.estimate.live.staffed_services`).
 
     For a caller that predicts once for more than the queues (``lobby web`` estimates
     every waiting ticket in the same replay).
@@ -95,6 +101,7 @@ def outlook_of(
                     1 for c in snapshot.counters if service_id in c.tiers and not c.on_break
                 ),
                 wait_rough=estimate.rough,
+                unserved=service_id not in staffed,
             )
         )
     return tuple(outlook)

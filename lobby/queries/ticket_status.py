@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from lobby.clock import business_day
 from lobby.engine.missed import grace_time
 from lobby.estimate import WaitEstimate, live_snapshot, predict
+from lobby.estimate.live import staffed_services
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Rating, Service, Ticket
 from lobby.queries.board import recent_calls
@@ -115,9 +116,10 @@ def hall_outlook(session: Session, now: datetime) -> HallOutlook:
     snapshot = live_snapshot(session, now, today)
     services = active_services(session)
     prediction = predict(snapshot, [c.ticket_id for c in snapshot.waiting], list(services))
+    staffed = staffed_services(session, today, snapshot)
     return HallOutlook(
         dict(prediction.tickets),
-        outlook_of(snapshot, services, list(services), prediction.new_arrivals),
+        outlook_of(snapshot, services, list(services), prediction.new_arrivals, staffed),
     )
 
 

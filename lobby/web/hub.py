@@ -30,7 +30,7 @@ from lobby.journal import last_event_id
 from lobby.queries.board import CALL_KINDS, board
 from lobby.queries.ticket_status import HallStatus, hall_outlook, hall_status
 from lobby.views import BoardView, EventView
-from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, QUEUE_CHANGES
+from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, OCCUPANCY_CHANGES, QUEUE_CHANGES
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,10 @@ IDLE_REFRESH_S = 30.0
 RECONNECT_S = 1.0
 #: Seconds a page load waits for the shared estimates read before it shows "estimating".
 COMPLETE_WAIT_S = 10.0
-#: What the estimates and the board depend on: other changes (a rating, a customer on
-#: the way, a sign-in, a complaint) cost no new prediction.
-ESTIMATE_INPUTS = QUEUE_CHANGES | COUNTER_CHANGES | CONFIG_CHANGES
+#: What the estimates and the board depend on (who is at which counter too: a queue no
+#: staffed counter serves says so): other changes (a rating, a customer on the way, a
+#: complaint) cost no new prediction.
+ESTIMATE_INPUTS = QUEUE_CHANGES | COUNTER_CHANGES | OCCUPANCY_CHANGES | CONFIG_CHANGES
 
 
 @dataclass(frozen=True)

@@ -283,6 +283,11 @@
     <context>
         <name>Labels</name>
         <message>
+            <source>暂无窗口办理此业务</source>
+            <extracomment>Said instead of a wait when no staffed counter serves the service (``unserved``).</extracomment>
+            <translation>No counter is serving this now</translation>
+        </message>
+        <message>
             <source>普通</source>
             <extracomment>Priority categories offered at triage (engine value -&gt; source label).</extracomment>
             <translation>Regular</translation>

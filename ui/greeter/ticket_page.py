@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ui.greeter.i18n import CATEGORY_LABELS, Language, label
+from ui.greeter.i18n import CATEGORY_LABELS, UNSERVED, Language, label
 from ui.greeter.printing import FAILED, PRINTED, PRINTING
 from ui.greeter.qr import qr_pixmap
 from ui.greeter.records import IssuedTicket
@@ -146,7 +146,10 @@ class TicketPage(QWidget):
         self.category.setVisible(t.category != "regular")
         self.category.setText(label(CATEGORY_LABELS.get(t.category, t.category)))
         self.ahead.setText(self.tr("前面还有 {n} 人").format(n=p.ahead))
-        if p.ahead:
+        self.ahead.setVisible(bool(p.ahead) or not p.unserved)
+        if p.unserved:  # nobody will call it until a counter opens: not "you're next"
+            self.wait.setText(label(UNSERVED))
+        elif p.ahead:
             wait = self._language.wait_range(p.wait_low_min, p.wait_high_min)
             self.wait.setText(self.tr("预计等候：{wait}").format(wait=wait))
         else:
