@@ -19,7 +19,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
@@ -29,7 +39,7 @@ from lobby.busy import BusyPolicy, BusyWait
 from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied, first_line
 from lobby.journal import chain_head, event_digest
-from lobby.models import Branch, Event
+from lobby.models import Branch, Event, JournalHead
 from lobby.storage_faults import is_busy, name_fault
 from lobby.validation import install_row_checks
 from lobby.vocabulary import EventKind
@@ -417,6 +427,13 @@ class Database:
             )
             prev = digest
         uow.session.execute(insert(Event), rows)
+        # the head, apart from the events: deleting the newest ones leaves it pointing past them
+        newest = uow.session.scalar(select(func.max(Event.id)))
+        uow.session.execute(
+            update(JournalHead)
+            .where(JournalHead.id == 1)
+            .values(last_id=newest, last_hash=prev, events=JournalHead.events + len(rows))
+        )
         if self.is_postgresql:
             # listeners re-read the journal after their last id; the payload is a hint only
             uow.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})

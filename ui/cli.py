@@ -57,7 +57,14 @@ def greeter(args: argparse.Namespace, ctx: CliContext) -> None:
     from ui.greeter.main import run
 
     printer = args.printer or ctx.settings.printer
-    run(ctx.database(), ctx.settings, printer, kiosk=args.kiosk, staff=args.staff or "")
+    run(
+        ctx.database(),
+        ctx.settings,
+        printer,
+        kiosk=args.kiosk,
+        staff=args.staff or "",
+        unattended=args.unattended,
+    )
 
 
 def manager(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -120,6 +127,12 @@ def register(add: Add) -> None:
     )
     p.add_argument("--kiosk", action="store_true", help=KIOSK_HELP)
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
+    p.add_argument(
+        "--unattended",
+        metavar="DEVICE",
+        help="issue tickets with nobody signed in, as this enrolled kiosk "
+        "(`lobby device-enrol DEVICE --role kiosk` on this machine first)",
+    )
     p = add("manager", _present("manager", manager), "start the branch manager's app")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
     p = add("shots", shots, "render an app's screens to PNG")

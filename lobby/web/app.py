@@ -281,7 +281,7 @@ class Pages:
         code = request.path_params["code"]
         number, snapshot = await self.ticket(request, code)
         if snapshot.status.tickets[number].ahead is None:  # issued a moment ago
-            snapshot = await self.hub.complete()
+            snapshot = await self.hub.complete(number)
         lang = self.lang(request)
         status: TicketStatus = snapshot.status.tickets[number]
         fragment = self.status_fragment(snapshot, number, lang)
