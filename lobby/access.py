@@ -76,7 +76,8 @@ class Op(StrEnum):
     READ_STAFF_FIGURES = "read_staff_figures"
     CHANGE_OWN_PIN = "change_own_pin"
     SIGN_OUT = "sign_out"
-    RATING_PAD_PRESENCE = "rating_pad_presence"  # a pad starts or stops at its counter
+    RATING_PAD_PRESENCE = "rating_pad_presence"  # a pad starts, stops or heartbeats
+    CONSOLE_HEARTBEAT = "console_heartbeat"  # a signed-in console says it still runs
     SIGN_IN = "sign_in"
     LOAD_BRANCH = "load_branch"
     PURGE_PERSONAL_DATA = "purge_personal_data"  # retention, at the close of day
@@ -122,6 +123,7 @@ OPERATION_ROLES: Mapping[Op, frozenset[str]] = {
     Op.SIGN_OUT: frozenset(STAFF_ROLES),
     Op.ON_THE_WAY: frozenset({WEB}),
     Op.RATING_PAD_PRESENCE: frozenset({RATING_PAD}),
+    Op.CONSOLE_HEARTBEAT: _COUNTER,
     Op.SIGN_IN: frozenset({SYSTEM}),
     Op.LOAD_BRANCH: frozenset({SYSTEM}),
     Op.PURGE_PERSONAL_DATA: _MANAGER,
@@ -192,11 +194,13 @@ class Principal:
         code: The journal's actor: a staff id, a device id or the system's origin.
         role: A staff role, a device role or :data:`SYSTEM`.
         kind: ``staff``, ``device`` or ``system``.
+        counter_id: The counter an enrolled device is bound to (a rating pad), if any.
     """
 
     code: str
     role: str
     kind: str
+    counter_id: int | None = None
 
 
 def token_hash(secret: str) -> str:
@@ -229,7 +233,7 @@ def authenticate(session: Session, credential: Credential, now: datetime) -> Pri
                 f"device {credential.device} is not enrolled (or its key is wrong): "
                 "a manager enrols it with `lobby device-enrol`"
             )
-        return Principal(device.code, device.role, "device")
+        return Principal(device.code, device.role, "device", device.counter_id)
     if isinstance(credential, CheckedPin):
         if _CHECKED_PINS.get(credential.proof) != credential.staff:
             raise AuthenticationFailed(f"{credential.staff}'s PIN was not checked")
@@ -264,6 +268,40 @@ def authorise(uow: UnitOfWork, op: Op) -> Principal:
             f"{who.code} is a {who.role}: {op.value.replace('_', ' ')} is for {allowed}"
         )
     uow.authorised.add(op)
+    return who
+
+
+def figures_scope(session: Session, credential: Credential, now: datetime) -> str | None:
+    """Whose staff figures ``credential`` may read (reports per teller, the journal).
+
+    Checked in the read's own session, as a unit of work checks its actor.
+
+    Returns:
+        ``None`` for a role allowed :data:`Op.READ_STAFF_FIGURES` (everyone's), else the
+        signed-in member's own staff id (their own figures only).
+
+    Raises:
+        AuthenticationFailed: The credential does not hold.
+        PermissionDenied: A device or the system asks: staff figures are for staff.
+    """
+    who = authenticate(session, credential, now)
+    if who.role in OPERATION_ROLES[Op.READ_STAFF_FIGURES]:
+        return None
+    if who.kind != "staff":
+        raise PermissionDenied(f"{who.code} is a {who.role}: staff figures are for staff")
+    return who.code
+
+
+def require_figures_reader(session: Session, credential: Credential, now: datetime) -> Principal:
+    """Refuse anyone but a role allowed :data:`Op.READ_STAFF_FIGURES` (the audit list).
+
+    Raises:
+        AuthenticationFailed: The credential does not hold.
+        PermissionDenied: Another role.
+    """
+    who = authenticate(session, credential, now)
+    if who.role not in OPERATION_ROLES[Op.READ_STAFF_FIGURES]:
+        raise PermissionDenied(f"{who.code} is a {who.role}: only a manager may do this")
     return who
 
 

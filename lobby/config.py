@@ -15,11 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from lobby.clock import zone
 from lobby.errors import ConfigError
+from lobby.resource_files import resource
 from lobby.routing import DEFAULT_HEAD_START_MIN, RoutingPolicy
 from lobby.validation import load_toml
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-SAMPLE_BRANCH = RESOURCES / "branches" / "sample.toml"
+SAMPLE_BRANCH = resource("branches", "sample.toml")
 
 
 class _Strict(BaseModel):
@@ -69,6 +69,10 @@ class PolicyConfig(_Strict):
     missed_grace_min: float = Field(default=15.0, ge=0, le=240)
     #: A console left untouched this long signs its teller out (open ticket parked).
     idle_sign_out_min: float = Field(default=20.0, ge=1, le=480)
+    #: A console not heard from this long loses its counter to the next teller to sign in.
+    console_expiry_s: float = Field(default=60.0, ge=30, le=3600)
+    #: A rating pad not heard from this long is shown as "status unknown", not online.
+    pad_expiry_s: float = Field(default=30.0, ge=20, le=3600)
     retention: RetentionConfig = RetentionConfig()
 
     @field_validator("head_start_min")

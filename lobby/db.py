@@ -12,27 +12,38 @@ import getpass
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from lobby.access import Credential, Op, Principal, authenticate
-from lobby.busy import BusyPolicy
+from lobby.busy import BusyPolicy, BusyWait
 from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied, first_line
 from lobby.journal import chain_head, event_digest
-from lobby.models import Branch, Event
+from lobby.models import Branch, Event, JournalHead
 from lobby.storage_faults import is_busy, name_fault
-from lobby.validation import install_row_checks, one_line
+from lobby.validation import install_row_checks
 from lobby.vocabulary import EventKind
+from lobby.writer_gate import STARVING_AFTER_S, WriterGate
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
 NOTIFY_CHANNEL = "lobby_events"
@@ -41,6 +52,7 @@ READ_ONLY = "lobby_read_only"  # execution option: a SQLite transaction that onl
 
 #: What :meth:`Database.read` yields; the apps pass it on to the query functions.
 ReadSession: TypeAlias = Session
+T = TypeVar("T")
 
 
 def default_actor() -> str:
@@ -218,6 +230,7 @@ class Database:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self.busy = busy or BusyPolicy()
+        self._gate = _writer_gate(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         install_row_checks(self._sessions)
         self._read_sessions = sessionmaker(
@@ -270,6 +283,10 @@ class Database:
     def unit_of_work(self, credential: Credential) -> Iterator[UnitOfWork]:
         """Run one action in one transaction; commit on success, roll back on any error.
 
+        A busy SQLite is waited for at the start only (see :meth:`transaction`); use
+        :meth:`run` to have the whole action done again when SQLite is busy later,
+        at a statement or at ``COMMIT``.
+
         Args:
             credential: Who acts: a staff session, a checked PIN, an enrolled device's
                 key, or the system; checked here, in the same transaction.
@@ -278,7 +295,43 @@ class Database:
             AuthenticationFailed: The credential does not hold (expired session, disabled
                 member, withdrawn device); nothing is written.
         """
-        with self.transaction() as session:
+        with self._unit_of_work(credential, self._pauses()) as uow:
+            yield uow
+
+    def run(self, credential: Credential, work: Callable[[UnitOfWork], T]) -> T:
+        """Do ``work`` in one unit of work, all of it again while SQLite is busy.
+
+        SQLite can answer "database is locked" not only when the write lock is taken
+        (``BEGIN IMMEDIATE``) but also at ``COMMIT`` or at a statement in between: a
+        file that cannot use WAL (some network shares) needs every reader gone to
+        commit. Each time, the transaction is rolled back whole and ``work`` runs
+        again from the start after a jittered pause, until the deadline of
+        :attr:`busy`. ``work`` must therefore only touch the database through its
+        unit of work (the engine's operations do), never print or send meanwhile.
+
+        Args:
+            credential: Who acts (see :meth:`unit_of_work`).
+            work: The action; its result is returned once the transaction committed.
+
+        Raises:
+            DatabaseUnavailable: Still busy at the deadline (exit code 4).
+        """
+        pauses = self._pauses()
+        while True:
+            try:
+                with self._unit_of_work(credential, pauses) as uow:
+                    return work(uow)
+            except DatabaseUnavailable as exc:
+                cause = exc.__cause__
+                if pauses is None or not (isinstance(cause, DBAPIError) and is_busy(cause)):
+                    raise
+                time.sleep(next(pauses))
+
+    @contextmanager
+    def _unit_of_work(
+        self, credential: Credential, pauses: BusyWait | None
+    ) -> Iterator[UnitOfWork]:
+        with self._transaction(pauses) as session:
             branch = session.get(Branch, 1)
             if branch is None:
                 raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
@@ -295,24 +348,48 @@ class Database:
         writer holds it, the transaction is begun again after a jittered pause (see
         :mod:`lobby.busy`), so the work inside always starts from the beginning.
         """
-        with translate_errors(self.engine.url):
-            session, transaction = self._begin_writing()
-            with session, transaction:
-                yield session
+        with self._transaction(self._pauses()) as session:
+            yield session
 
-    def _begin_writing(self) -> tuple[Session, SessionTransaction]:
-        pauses = self.busy.pauses() if self.is_sqlite else None
+    def _pauses(self) -> BusyWait | None:
+        """The busy back-off of one action (one deadline for all its attempts)."""
+        return self.busy.pauses() if self.is_sqlite else None
+
+    @contextmanager
+    def _transaction(self, pauses: BusyWait | None) -> Iterator[Session]:
+        with translate_errors(self.engine.url):
+            session, transaction, gate = self._begin_writing(pauses)
+            try:
+                with session, transaction:
+                    yield session
+            finally:
+                WriterGate.reopen(gate)
+
+    def _begin_writing(
+        self, pauses: BusyWait | None
+    ) -> tuple[Session, SessionTransaction, int | None]:
+        gate: int | None = None
         while True:
+            if pauses is not None and self._gate is not None and gate is None:
+                if pauses.waited >= STARVING_AFTER_S:  # waited long: the others wait now
+                    gate = self._gate.close_behind(pauses.deadline)
+                else:
+                    self._gate.pass_through(pauses.deadline)
             session = self._sessions()
             transaction = session.begin()
             try:
                 session.connection()  # SQLite: BEGIN IMMEDIATE, the write lock or busy
-                return session, transaction
+                return session, transaction, gate
             except OperationalError as exc:
                 session.close()
                 if pauses is None or not is_busy(exc):
+                    WriterGate.reopen(gate)
                     raise
-                time.sleep(next(pauses))
+                try:
+                    time.sleep(next(pauses))
+                except DatabaseUnavailable:
+                    WriterGate.reopen(gate)
+                    raise
 
     def write_journal(self, uow: UnitOfWork) -> None:
         """Append the unit of work's pending events; call last, just before commit.
@@ -350,6 +427,13 @@ class Database:
             )
             prev = digest
         uow.session.execute(insert(Event), rows)
+        # the head, apart from the events: deleting the newest ones leaves it pointing past them
+        newest = uow.session.scalar(select(func.max(Event.id)))
+        uow.session.execute(
+            update(JournalHead)
+            .where(JournalHead.id == 1)
+            .values(last_id=newest, last_hash=prev, events=JournalHead.events + len(rows))
+        )
         if self.is_postgresql:
             # listeners re-read the journal after their last id; the payload is a hint only
             uow.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
@@ -361,6 +445,14 @@ class Database:
         if tz is None:
             raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
         return tz
+
+
+def _writer_gate(engine: Engine) -> WriterGate | None:
+    """The gate of a SQLite file (see :mod:`lobby.writer_gate`); None for other databases."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return WriterGate(Path(database).expanduser())
 
 
 def select_advisory_lock() -> Any:
@@ -389,8 +481,3 @@ def translate_errors(url: URL | None = None) -> Iterator[None]:
         if exc.connection_invalidated:
             raise DatabaseUnavailable(f"database connection lost: {first_line(exc.orig)}") from exc
         raise
-
-
-def _first_line(exc: BaseException | None) -> str:
-    """A driver's message in one line of at most 200 characters."""
-    return one_line(first_line(exc), 200)

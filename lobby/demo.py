@@ -11,7 +11,6 @@ import argparse
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -19,12 +18,16 @@ from datetime import timedelta
 from pathlib import Path
 
 from lobby import engine
+from lobby.access import WEB
 from lobby.cli.context import CliContext
 from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
+from lobby.enrolment import WEB_DEVICE, enrol_device
 from lobby.errors import LobbyError, NothingToCall
 from lobby.feed import Feed, change_detector
+from lobby.keyfiles import write_key_file
+from lobby.programs import lobby_command
 from lobby.queries.board import board
 from lobby.sample_history import TELLERS, MovableClock, play_days, sample_staff
 from lobby.seeding import initialise
@@ -91,6 +94,18 @@ def _code(db: Database, number: str) -> str:
         return ticket_view(ticket).code
 
 
+def enrol_web(db: Database, keys: Path) -> Path:
+    """Enrol the demo's ``lobby web`` as the branch's web device (by the sample manager).
+
+    Its key goes to a file in ``keys`` (owner-only) that ``lobby web --key-file`` reads:
+    the customers' actions on their phones (on my way, cancel, rating) are then
+    journalled under that device, as on a real branch.
+    """
+    with db.unit_of_work(sample_staff(db, "M01")) as uow:
+        key = enrol_device(uow, WEB_DEVICE, WEB)
+    return write_key_file(keys / "web-device.json", key)
+
+
 def has_display() -> bool:
     """Whether windows can be shown (an X or Wayland display, or a Qt platform chosen)."""
     return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
@@ -137,16 +152,18 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
             "manager M01/9999."
         )
     apps = [
-        subprocess.Popen([sys.executable, "-m", "lobby", *window, "--db", url])
+        subprocess.Popen(lobby_command(*window, "--db", url))
         for window in windows
     ]
     web_url = None
+    keys = tempfile.TemporaryDirectory(prefix="lobby-demo-keys-")
     if not args.no_web:
         host, port = ctx.settings.web_host, args.web_port or ctx.settings.web_port
+        key_file = enrol_web(db, Path(keys.name))
         apps.append(
             subprocess.Popen(
-                [sys.executable, "-m", "lobby", "web", "--db", url]
-                + ["--host", host, "--port", str(port)]
+                lobby_command("web", "--db", url, "--host", host, "--port", str(port))
+                + ["--key-file", str(key_file)]
             )
         )
         web_url = f"http://{host}:{port}"
@@ -182,5 +199,6 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
             worker.join(timeout=5)
         feed.close()
         db.dispose()
+        keys.cleanup()
         if workdir is not None:
             workdir.cleanup()

@@ -19,6 +19,7 @@ from typing import Any
 from platformdirs import user_config_path
 
 from lobby.access import DeviceKey, SessionToken
+from lobby.errors import InvalidInput
 
 
 def config_dir() -> Path:
@@ -120,3 +121,21 @@ def device_key(code: str) -> DeviceKey | None:
     if not isinstance(entry, dict) or "secret" not in entry:
         return None
     return DeviceKey(code, str(entry["secret"]))
+
+
+def write_key_file(path: Path, key: DeviceKey) -> Path:
+    """Write one device's key to ``path`` (owner-only), for a process started with it."""
+    write_private(path, {"device": key.device, "secret": key.secret})
+    return path
+
+
+def read_key_file(path: Path) -> DeviceKey:
+    """The device key :func:`write_key_file` wrote.
+
+    Raises:
+        InvalidInput: The file is missing or holds no device key.
+    """
+    data = _read(path)
+    if data is None or not isinstance(data.get("device"), str) or "secret" not in data:
+        raise InvalidInput(f"no device key in {path}")
+    return DeviceKey(str(data["device"]), str(data["secret"]))

@@ -193,6 +193,25 @@ class Device(Base):
     enrolled_by: Mapped[str] = mapped_column(String(32))
     enrolled_at: Mapped[datetime]
     active: Mapped[bool] = mapped_column(default=True)
+    #: The counter a rating pad stands at (it rates only that counter's visits).
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+
+
+class Presence(Base):
+    """The last heartbeat of what runs at a counter: the teller's console, the rating pad.
+
+    Heartbeats are not journalled (one every few seconds from every screen would bury
+    the journal); a screen not heard from within its expiry is "status unknown".
+    """
+
+    __tablename__ = "presence"
+    __table_args__ = (UniqueConstraint("counter_id", "what"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counter.id"))
+    what: Mapped[str] = mapped_column(String(16))  # "console" or "pad"
+    who: Mapped[str] = mapped_column(String(64))  # the teller's id or the pad's device id
+    last_seen_at: Mapped[datetime]
 
 
 class Visit(Base):
@@ -288,6 +307,8 @@ class Event(Base):
     """One journal row: what changed, when, where and by whom. Append-only, hash-chained."""
 
     __tablename__ = "event"
+    # a counter's latest entry of some kinds (who holds it, its pad, its break): one seek
+    __table_args__ = (Index("ix_event_counter_kind", "counter_id", "kind", "id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime]
@@ -299,6 +320,21 @@ class Event(Base):
     # the chain (see lobby.journal): this event's hash over its content and prev_hash
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class JournalHead(Base):
+    """The journal's newest event, kept apart from it (one row, id 1).
+
+    Written in the transaction that appends events, so deleting the newest events (which
+    leaves no broken link behind) or appending forged ones no longer matches it.
+    """
+
+    __tablename__ = "journal_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    events: Mapped[int] = mapped_column(BigInteger)
 
 
 class Rating(Base):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import phonenumbers
-
 from lobby.errors import InvalidInput
 
 DEFAULT_REGION = "CN"
@@ -15,6 +13,8 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     Raises:
         InvalidInput: The text is not a valid phone number for ``region``.
     """
+    import phonenumbers  # on first use: most commands never read a phone number
+
     text = raw.strip()
     try:
         parsed = phonenumbers.parse(text, region)
@@ -30,6 +30,8 @@ def mask_phone(e164: str, region: str = DEFAULT_REGION) -> str:
 
     Numbers of the branch's own region are shown without the country code.
     """
+    import phonenumbers
+
     parsed = phonenumbers.parse(e164, region)
     national = str(parsed.national_number)
     own = phonenumbers.region_code_for_number(parsed) == region

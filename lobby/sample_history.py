@@ -39,7 +39,7 @@ def sample_pad(db: Database, counter: int) -> Credential:
     key = (id(db), pad_actor(counter))
     if key not in _SIGNED_IN:
         with db.unit_of_work(sample_staff(db, "M01")) as uow:
-            _SIGNED_IN[key] = enrol_device(uow, pad_actor(counter), "rating_pad")
+            _SIGNED_IN[key] = enrol_device(uow, pad_actor(counter), "rating_pad", counter)
     return _SIGNED_IN[key]
 
 

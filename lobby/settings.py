@@ -44,6 +44,8 @@ class Settings(BaseSettings):
         paper_width_mm: 58 (384 dots) or 80 (576 dots).
         printer_timeout_s: Limit on every printer connection and write.
         speech_languages: Announcement languages in speaking order.
+        display_languages: The hall display's languages: ``both`` (Chinese above
+            English), ``zh``, ``en`` or ``alternate`` (each in turn).
         speech_repeat: How many times each call is spoken.
         speech_template_zh: Chinese announcement; ``{ticket}`` and ``{counter}`` are filled in.
         speech_template_en: English announcement.
@@ -83,6 +85,7 @@ class Settings(BaseSettings):
     printer_timeout_s: float = Field(default=5.0, gt=0, le=60)
     speech_languages: tuple[Literal["zh", "en"], ...] = ("zh", "en")
     speech_repeat: int = Field(default=1, ge=1, le=5)
+    display_languages: Literal["both", "zh", "en", "alternate"] = "both"
     speech_template_zh: str = DEFAULT_TEMPLATE_ZH
     speech_template_en: str = DEFAULT_TEMPLATE_EN
     web_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")

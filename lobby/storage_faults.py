@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from lobby.errors import DatabaseUnavailable, LobbyError
+from lobby.errors import DatabaseUnavailable, LobbyError, first_line
 from lobby.validation import one_line
 
 # SQLite's primary result codes (the low byte of an extended code).
@@ -22,12 +22,6 @@ SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
 #: Free space below which an I/O error is taken for a full disk.
 NEARLY_FULL_BYTES = 1 << 20
 
-
-
-def first_line(exc: BaseException | None) -> str:
-    """The first line of a driver's message, escaped and cut short."""
-    text = str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "unknown error"
-    return one_line(text, 200)
 
 
 def sqlite_code(exc: DBAPIError) -> int | None:
@@ -79,7 +73,7 @@ def _server_fault(exc: DBAPIError, url: URL | None) -> LobbyError | None:
         return DatabaseUnavailable(f"disk full on the database server {server}")
     if state in ("XX001", "XX002"):
         return DatabaseUnavailable(f"the database on {server} is damaged; restore a backup")
-    message = first_line(exc.orig)
+    message = one_line(first_line(exc.orig), 200)
     if state is None and message.startswith(("connection failed", "failed to resolve host")):
         reason = message.removeprefix("connection failed: ")
         return DatabaseUnavailable(f"cannot reach the database server {server}: {reason}")

@@ -14,6 +14,9 @@ from lobby.ticket_code import ticket_link
 
 NOTICE_ZH = "请留意叫号，过号需重新取号"
 NOTICE_EN = "Please listen for your number; a missed call needs a new ticket"
+#: What every surface says, instead of a wait, when no staffed counter serves a service.
+UNSERVED_ZH = "暂无窗口办理此业务"
+UNSERVED_EN = "No counter is serving this now"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class PrintableTicket:
     documents: tuple[tuple[str, str], ...]
     code: str
     wait_rough: bool = False
+    #: No staffed counter serves the service now: the paper says so instead of a wait.
+    unserved: bool = False
     notice_zh: str = NOTICE_ZH
     notice_en: str = NOTICE_EN
 
@@ -62,6 +67,7 @@ def printable_ticket(
         wait_low_min=wait.low_min,
         wait_high_min=wait.high_min,
         wait_rough=wait.rough,
+        unserved=wait.unserved,
         issued_local=ticket.issued_at.astimezone(zone(branch.timezone)),
         documents=tuple((d["zh"], d["en"]) for d in service.documents),
         code=ticket_link(base_url, code),

@@ -20,6 +20,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import Column
 
 from lobby.errors import ConfigError, InvalidInput
+from lobby.quoting import MESSAGE_MAX as MESSAGE_MAX
+from lobby.quoting import SHOWN_MAX as SHOWN_MAX
+from lobby.quoting import escaped as escaped
+from lobby.quoting import one_line as one_line
+from lobby.quoting import printable as _printable
+from lobby.quoting import shown as shown
+from lobby.quoting import undecodable as undecodable
+from lobby.quoting import unicode_escape as _escape
 
 #: PostgreSQL ``integer`` (and any id column on SQLite, which holds 64 bits).
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
@@ -32,47 +40,8 @@ TEXT_MAX = 2000
 SCANNED_MAX = 64
 #: Deepest nesting a branch or scenario file needs (tables of tables of lists).
 TOML_MAX_DEPTH = 8
-#: Characters of a refused value shown back.
-SHOWN_MAX = 40
-#: Characters of any one-line message.
-MESSAGE_MAX = 400
 
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
-        return f"\\x{code - 0xDC00:02x}"
-    return char.encode("unicode_escape").decode("ascii")
-
-
-def _printable(char: str) -> bool:
-    return char.isprintable() or char == " "
-
-
-def escaped(text: str) -> str:
-    """``text`` with control characters and undecodable bytes written as escapes."""
-    return "".join(c if _printable(c) else _escape(c) for c in text)
-
-
-def shown(value: object, limit: int = SHOWN_MAX) -> str:
-    """A value as an error message quotes it: escaped, cut short, in quotes."""
-    text = escaped(str(value))
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"'{text}'"
-
-
-def one_line(message: str, limit: int = MESSAGE_MAX) -> str:
-    """A message fit for one line of stderr: escaped and at most ``limit`` characters."""
-    text = escaped(message)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def undecodable(text: str) -> bool:
-    """Whether ``text`` holds bytes that were not UTF-8 (decoded with surrogateescape)."""
-    return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
 def check_text(name: str, value: str, max_length: int = TEXT_MAX, *, multiline: bool = True) -> str:

@@ -84,8 +84,29 @@ class EventView(JsonView):
 
 
 @dataclass(frozen=True)
-class ServiceQueue:
-    """How one service's queue stands."""
+class QueueOutlook(JsonView):
+    """How one service's queue stands and where it is heading.
+
+    The one queue record that the hall display, the greeter, the teller console, the
+    manager's floor, the web pages and the CLI all read.
+
+    Attributes:
+        service: The service's code.
+        prefix: The letter its ticket numbers start with.
+        name_zh: The service's Chinese name.
+        name_en: The service's English name.
+        waiting: Tickets waiting now.
+        longest_wait_min: Minutes (to a tenth) the longest-waiting ticket has waited.
+        predicted_wait_min: Expected wait of a regular customer joining now.
+        wait_low_min: Lower end of that prediction's range.
+        wait_high_min: Upper end of that prediction's range.
+        target_wait_min: The service's target wait.
+        heading_past_target: The predicted wait, or the longest wait so far, is past
+            the target.
+        counters_open: Open counters that serve the service now (any tier, not on a
+            break): with none, nobody is being called for it.
+        wait_rough: The prediction has little to go on; its range is wide, say "about".
+    """
 
     service: str
     prefix: str
@@ -93,10 +114,15 @@ class ServiceQueue:
     name_en: str
     waiting: int
     longest_wait_min: float
-    wait_low_min: int = 0
-    wait_high_min: int = 0
-    #: The estimate has little to go on: its range is wide, say "about".
+    predicted_wait_min: float
+    wait_low_min: int
+    wait_high_min: int
+    target_wait_min: int
+    heading_past_target: bool
+    counters_open: int
     wait_rough: bool = False
+    #: No staffed counter serves it now: say so instead of a wait.
+    unserved: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,7 +154,7 @@ class BoardView(JsonView):
     """What the hall display shows: the open calls and the waiting per service."""
 
     calls: tuple[TicketView, ...]
-    queues: tuple[ServiceQueue, ...]
+    queues: tuple[QueueOutlook, ...]
     last_event_id: int
     recent: tuple[CallView, ...] = ()
     counters: tuple[CounterState, ...] = ()

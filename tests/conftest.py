@@ -6,7 +6,6 @@ purpose); each test gets its own copy.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import os
 import shutil
@@ -33,11 +32,32 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 _names = itertools.count()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark GUI tests, so the core suite can run with ``-m "not gui"`` and no Qt."""
+#: Set by ``./run test`` once ``tests/without_qt.py`` has passed the core's unit tests.
+CORE_UNIT_DONE = "LOBBY_CORE_UNIT_TESTS_PASSED_WITHOUT_QT"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark GUI tests, so the core suite can run with ``-m "not gui"`` and no Qt.
+
+    After ``./run test`` has run the core's unit tests without Qt (every test in
+    ``tests/unit`` not marked ``devices``), the main run leaves them out instead of
+    running them twice; the ``devices`` ones run here.
+    """
     for item in items:
         if "tests/gui/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.gui)
+    if os.environ.get(CORE_UNIT_DONE) != "1":
+        return
+    done = [
+        item
+        for item in items
+        if item.nodeid.replace("\\", "/").startswith("tests/unit/")
+        and item.get_closest_marker("devices") is None
+    ]
+    if done:
+        config.hook.pytest_deselected(items=done)
+        covered = set(done)
+        items[:] = [item for item in items if item not in covered]
 
 
 @pytest.fixture(autouse=True)
@@ -59,18 +79,6 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     keep_test_device_keys()  # the enrolled test devices' keys, where the apps look
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_between_tests() -> Iterator[None]:
-    """Collect cycles after each test once a Qt app has switched automatic collection off.
-
-    The apps collect on their GUI thread's timer (``ui.common.collector``); a test
-    that runs no event loop would otherwise never collect.
-    """
-    yield
-    if not gc.isenabled():
-        gc.collect()
 
 
 @pytest.fixture(scope="session")

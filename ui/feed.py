@@ -40,6 +40,11 @@ class _FeedThread:
     def start(self) -> None:
         self._thread.start()
 
+    def resume_after(self, event_id: int) -> None:
+        if self._thread.is_alive() or self._stopping.is_set():
+            raise RuntimeError("resume_after() comes before start()")
+        self._after_id = event_id
+
     def stop(self) -> None:
         self._stopping.set()
         if not self._thread.is_alive():
@@ -112,6 +117,14 @@ class LiveFeed(QObject):
     ) -> None:
         super().__init__(parent)
         self._thread = _FeedThread(db, interval, after_id, self)
+
+    def resume_after(self, event_id: int) -> None:
+        """Deliver the events after ``event_id`` (the last one a first read saw).
+
+        Raises:
+            RuntimeError: The feed has started already.
+        """
+        self._thread.resume_after(event_id)
 
     def start(self) -> None:
         """Start following the journal."""

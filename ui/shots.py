@@ -247,13 +247,34 @@ def _rating_pad(out: Path) -> list[Path]:
 RENDERERS["rating-pad"] = _rating_pad
 
 
-def render(app_name: str, out: Path) -> list[Path]:
-    """Render every main screen of ``app_name`` into ``out``; return the files."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.common.app import make_app
+#: The language the screens are rendered in (``render`` sets it; the renderers read it).
+LANG = {"code": "zh"}
 
-    make_app(["lobby-shots"])
-    return RENDERERS[app_name](out)
+
+def render(app_name: str, out: Path, lang: str = "zh") -> list[Path]:
+    """Render every main screen of ``app_name`` into ``out`` in ``lang``; return the files."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.common.app import make_app
+    from ui.common.translations import TRANSLATIONS, english
+
+    if lang not in ("zh", "en"):
+        raise ValueError(f"unknown language {lang!r}: use zh or en")
+    app = make_app(["lobby-shots"])
+    LANG["code"] = lang
+    # apps without a language object of their own take their English from Qt's translator
+    translator = None
+    name = app_name.replace("rating-pad", "rating")
+    own = app_name in ("greeter", "display")
+    if lang == "en" and not own and (TRANSLATIONS / f"{name}_en.ts").exists():
+        translator = english(name, app)
+        QCoreApplication.installTranslator(translator)
+    try:
+        return RENDERERS[app_name](out)
+    finally:
+        if translator is not None:
+            QCoreApplication.removeTranslator(translator)
 
 
 DISPLAY_SIZES = ((1920, 1080), (1280, 720))
@@ -268,8 +289,12 @@ def _display(out: Path) -> list[Path]:
             engine.call_next(uow, 1)
         with db.unit_of_work(sample_staff(db, "T03")) as uow:
             engine.call_next(uow, 4)
-        for layout, counter in (("board", 2), ("counters", 3)):
-            display = bootstrap(Settings(), db, layout=layout)
+        for layout, counter, languages in (
+            ("board", 2, LANG["code"]),
+            ("counters", 3, LANG["code"]),
+            ("board", 5, "both"),  # the hall's usual setting: Chinese above English
+        ):
+            display = bootstrap(Settings(), db, layout=layout, languages=languages)
             window, feed, runner = display.window, display.feed, display.runner
             model = window.model
             try:
@@ -277,11 +302,17 @@ def _display(out: Path) -> list[Path]:
                     engine.call_next(uow, counter)
                 settle(lambda m=model: m.board is not None and len(m.announced) > 0)  # type: ignore[misc]
                 settle(lambda r=runner: not r.busy)  # type: ignore[misc]
-                for width, height in DISPLAY_SIZES if layout == "board" else DISPLAY_SIZES[:1]:
+                sizes = (
+                    DISPLAY_SIZES
+                    if (layout, languages) == ("board", LANG["code"])
+                    else DISPLAY_SIZES[:1]
+                )
+                for width, height in sizes:
                     window.resize(width, height)
                     window.show()
                     settle(lambda: True)
-                    name = f"display-{layout}-{width}x{height}.png"
+                    mode = "-both" if languages == "both" else ""
+                    name = f"display-{layout}{mode}-{width}x{height}.png"
                     files.append(_grab(window, out / name))
             finally:
                 window.close()
@@ -353,6 +384,7 @@ def _greeter(out: Path) -> list[Path]:
             Settings(), db, printer, staff="G01", options=GreeterOptions(printer_check_s=0)
         )
         window, runner = app.window, app.runner
+        app.language.use(LANG["code"])
 
         def idle() -> bool:
             return not runner.busy and all(s != "printing" for s in app.printing.jobs.values())

@@ -17,7 +17,7 @@ from devices.printer.canvas import Column
 from devices.printer.text import font
 from lobby.errors import ConfigError
 from lobby.receipt_print import PrintableReceipt
-from lobby.ticket_print import PrintableTicket
+from lobby.ticket_print import UNSERVED_EN, UNSERVED_ZH, PrintableTicket
 
 #: Printable width in dots (203 dpi heads) for each paper width in millimetres.
 PAPER_DOTS = {58: 384, 80: 576}
@@ -78,8 +78,14 @@ def render_ticket(ticket: PrintableTicket, width: int) -> Image.Image:
     col.text(ticket.service_zh, s.service_zh, bold=True)
     col.text(ticket.service_en, s.service_en)
     col.rule()
-    _pair(col, f"前面还有 {ticket.ahead} 人", f"{ticket.ahead} ahead of you", s.body)
-    wait = _wait(ticket)
+    if ticket.unserved:  # no number and no "you're next": nobody would call it
+        if ticket.ahead:
+            _pair(col, f"前面还有 {ticket.ahead} 人", f"{ticket.ahead} ahead of you", s.body)
+        _pair(col, UNSERVED_ZH, UNSERVED_EN, s.body)
+        wait = None
+    else:
+        _pair(col, f"前面还有 {ticket.ahead} 人", f"{ticket.ahead} ahead of you", s.body)
+        wait = _wait(ticket)
     if wait is not None:
         _pair(col, wait[0], wait[1], s.body)
     col.text(f"取号时间 / Issued: {ticket.issued_local:%Y-%m-%d %H:%M}", s.small)

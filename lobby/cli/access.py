@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from lobby.access import CLI_SESSION, DEVICE_ROLES, Op, SessionToken, authorise, end_session
 from lobby.cli.context import CliContext, credentials
-from lobby.enrolment import enrol_device
+from lobby.enrolment import enrol_device, withdraw_device
 from lobby.errors import InvalidInput, LobbyError
 from lobby.journal import verify_chain
 from lobby.keyfiles import save_device_key, save_session, saved_session, session_file
@@ -83,12 +83,20 @@ def change_pin_command(args: argparse.Namespace, ctx: CliContext) -> None:
 def device_enrol(args: argparse.Namespace, ctx: CliContext) -> None:
     """Enrol this machine as a device (manager); its key goes to this user's config dir."""
     with ctx.unit_of_work() as uow:
-        key = enrol_device(uow, args.device, args.role)
+        key = enrol_device(uow, args.device, args.role, args.counter)
     path = save_device_key(ctx.db_url, key)
+    at = f" at counter {args.counter}" if args.counter is not None else ""
     ctx.emit(
-        {"device": key.device, "role": args.role, "key_file": str(path)},
-        f"device {key.device} enrolled as {args.role}; key kept in {path} (mode 0600)",
+        {"device": key.device, "role": args.role, "counter": args.counter, "key_file": str(path)},
+        f"device {key.device} enrolled as {args.role}{at}; key kept in {path} (mode 0600)",
     )
+
+
+def device_withdraw(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Stop an enrolled device's key from working (manager), e.g. a lost or stolen pad."""
+    with ctx.unit_of_work() as uow:
+        withdraw_device(uow, args.device)
+    ctx.emit({"device": args.device, "withdrawn": True}, f"device {args.device} withdrawn")
 
 
 def register(add: Add) -> None:
@@ -103,3 +111,9 @@ def register(add: Add) -> None:
     credentials(p)
     p.add_argument("device", metavar="ID", help="the device's id, e.g. KIOSK1")
     p.add_argument("--role", required=True, choices=DEVICE_ROLES)
+    p.add_argument(
+        "--counter", type=int, metavar="N", help="a rating pad's counter (required for one)"
+    )
+    p = add("device-withdraw", device_withdraw, "stop an enrolled device's key from working")
+    credentials(p)
+    p.add_argument("device", metavar="ID", help="the device's id, e.g. pad-1")

@@ -6,20 +6,18 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 from lobby import engine
-from lobby.access import OPERATION_ROLES, Op
+from lobby.access import figures_scope
 from lobby.cli.context import CliContext, credentials
 from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database, translate_errors
-from lobby.errors import InvalidInput, PermissionDenied
+from lobby.errors import InvalidInput
 from lobby.feed import Feed, change_detector, follow_reconnecting
 from lobby.models import Branch
-from lobby.queries.board import board as read_board
 from lobby.reports import MAX_DAYS, Figures, Report, build_report, report_to_csv
 from lobby.seeding import initialise
 from lobby.validation import one_line
@@ -68,23 +66,6 @@ def current_revision_or_none(db: Database) -> str | None:
 
     with translate_errors():
         return current_revision(db.engine)
-
-
-def board(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Show the open calls and the waiting per service."""
-    db = ctx.database()
-    with db.read() as session:
-        view = read_board(session, db.clock.now())
-    lines = ["Now calling:"] + [
-        f"  {t.number} -> counter {t.counter} ({t.state})" for t in view.calls
-    ] or ["  -"]
-    lines.append("Waiting:")
-    lines += [
-        f"  {q.prefix} {q.name_zh} {q.name_en}: {q.waiting} waiting, "
-        f"longest {q.longest_wait_min} min"
-        for q in view.queues
-    ]
-    ctx.emit(view.to_json(), "\n".join(lines))
 
 
 def _event_line(event: EventView) -> str:
@@ -136,12 +117,9 @@ def _only_own(ctx: CliContext) -> str | None:
         InvalidInput: Nobody signed in.
         PermissionDenied: A device asks.
     """
-    who = ctx.principal()
-    if who.role in OPERATION_ROLES[Op.READ_STAFF_FIGURES]:
-        return None
-    if who.kind != "staff":
-        raise PermissionDenied(f"{who.code} is a {who.role}: staff figures are for staff")
-    return who.code
+    db = ctx.database()
+    with db.read() as session:
+        return figures_scope(session, ctx.credential(), db.clock.now())
 
 
 def _day(value: str) -> date:
@@ -164,11 +142,8 @@ def report(args: argparse.Namespace, ctx: CliContext) -> None:
         raise InvalidInput("--from is after --to")
     if (last - first).days >= MAX_DAYS:
         raise InvalidInput(f"a report covers at most {MAX_DAYS} days; shorten --from/--to")
-    own = _only_own(ctx)
-    with db.read() as session:
-        result = build_report(session, first, last, now=now)
-    if own is not None:  # a teller sees their own figures, not their colleagues'
-        result = replace(result, by_teller={k: v for k, v in result.by_teller.items() if k == own})
+    with db.read() as session:  # a teller gets their own figures, not their colleagues'
+        result = build_report(session, first, last, reader=ctx.credential(), now=now)
     data = result.to_json()
     if args.csv:
         _write(args.csv, report_to_csv(result))
@@ -286,7 +261,6 @@ def register(add: Add) -> None:
     p = add("init", init, "create or upgrade the database and load the branch config")
     p.add_argument("--config", type=Path, metavar="FILE", help="branch TOML (default: sample)")
     credentials(p)
-    add("board", board, "show current calls and waiting per service")
     p = add("events", events, "print journal events")
     p.add_argument("--after", type=int, default=0, metavar="ID")
     p.add_argument("--follow", action="store_true", help="keep printing new events")

@@ -6,18 +6,18 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from lobby.access import Credential, Principal, authenticate
 from lobby.db import Database, UnitOfWork, default_actor, exposed_file_warning
 from lobby.errors import InvalidInput
-from lobby.keyfiles import saved_device_key, saved_session
 from lobby.schema import require_current_schema
 from lobby.settings import Settings
-from lobby.staff import sign_in
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -78,6 +78,10 @@ class CliContext:
         """
         if self._credential is not None:
             return self._credential
+        # imported here: a command that reads only (``lobby board``) never loads them
+        from lobby.keyfiles import saved_device_key, saved_session
+        from lobby.staff import sign_in
+
         saved = saved_session(self.db_url)
         if self.staff and self.pin:
             staff = sign_in(
@@ -127,6 +131,13 @@ class CliContext:
         credential = self.credential()
         with self.database().unit_of_work(credential) as uow:
             yield uow
+
+    def run(self, work: Callable[[UnitOfWork], T]) -> T:
+        """Do ``work`` as one action under this invocation's actor, again while SQLite is busy.
+
+        See :meth:`lobby.db.Database.run`: ``work`` only touches the database.
+        """
+        return self.database().run(self.credential(), work)
 
     def emit(self, data: Any, text: str) -> None:
         """Print ``data`` as JSON or ``text`` for people."""

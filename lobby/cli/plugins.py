@@ -16,14 +16,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from lobby.cli.context import CliContext
 from lobby.errors import InvalidInput, LobbyError
+
+if TYPE_CHECKING:
+    from lobby.cli.context import CliContext
 
 GROUP = "lobby.commands"
 
-Handler = Callable[[argparse.Namespace, CliContext], None]
+Handler = Callable[[argparse.Namespace, "CliContext"], None]
 Add = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 #: Extra -> the commands it brings (so an absent one can still be named).
@@ -122,15 +124,18 @@ def load(extra: str, found: Iterable[EntryPoint] | None = None) -> CommandModule
     return cast(CommandModule, module)
 
 
-def register(add: Add, found: Iterable[EntryPoint] | None = None) -> None:
+def register(add: Add, found: Iterable[EntryPoint] | None = None, only: str | None = None) -> None:
     """Add every registered package's commands, and stand-ins for those of absent ones.
 
     Args:
         add: The parser's ``add(name, handler, help)``.
         found: The entry points to use (default: those installed).
+        only: Load only the package that brings this command.
     """
     points = list(entry_points(group=GROUP) if found is None else found)
     for extra, names in COMMANDS.items():
+        if only is not None and only not in names:
+            continue
         module = _find(extra, points)
         if isinstance(module, str):
             for name in names:

@@ -46,8 +46,8 @@ def issue(args: argparse.Namespace, ctx: CliContext) -> None:
         # an absent extra, or an address that can never print, is refused before the commit
         printer = cast(IssuePrinting, plugins.load("printer"))
         printer.check_printer_uri(uri)
-    with ctx.unit_of_work() as uow:
-        ticket = engine.issue_ticket(
+    ticket = ctx.run(
+        lambda uow: engine.issue_ticket(
             uow,
             args.service,
             category=args.category,
@@ -56,6 +56,7 @@ def issue(args: argparse.Namespace, ctx: CliContext) -> None:
             documents=args.document,
             appointment_code=args.appointment,
         )
+    )
     _emit_ticket(ctx, ticket)  # the ticket is committed and shown, whatever the printer does
     if printing:
         try:
@@ -67,26 +68,23 @@ def issue(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def checkin(args: argparse.Namespace, ctx: CliContext) -> None:
     """Check in an appointment by its code."""
-    with ctx.unit_of_work() as uow:
-        ticket = engine.check_in_appointment(uow, args.code)
+    ticket = ctx.run(lambda uow: engine.check_in_appointment(uow, args.code))
     _emit_ticket(ctx, ticket)
 
 
 def call(args: argparse.Namespace, ctx: CliContext) -> None:
     """Call the next ticket (or --ticket) to a counter."""
-    with ctx.unit_of_work() as uow:
-        if args.ticket:
-            ticket = engine.call_ticket(uow, args.counter, args.ticket)
-        else:
-            ticket = engine.call_next(uow, args.counter)
+    if args.ticket:
+        ticket = ctx.run(lambda uow: engine.call_ticket(uow, args.counter, args.ticket))
+    else:
+        ticket = ctx.run(lambda uow: engine.call_next(uow, args.counter))
     _emit_ticket(ctx, ticket)
 
 
 def _counter_action(action: Callable[..., TicketView], **extra: str) -> Callable[..., None]:
     def run(args: argparse.Namespace, ctx: CliContext) -> None:
         options: dict[str, Any] = {name: getattr(args, attr) for name, attr in extra.items()}
-        with ctx.unit_of_work() as uow:
-            ticket = action(uow, args.counter, args.ticket, **options)
+        ticket = ctx.run(lambda uow: action(uow, args.counter, args.ticket, **options))
         _emit_ticket(ctx, ticket)
 
     run.__doc__ = action.__doc__
@@ -95,15 +93,13 @@ def _counter_action(action: Callable[..., TicketView], **extra: str) -> Callable
 
 def resume(args: argparse.Namespace, ctx: CliContext) -> None:
     """Call a parked ticket back to the counter."""
-    with ctx.unit_of_work() as uow:
-        ticket = engine.resume(uow, args.counter, args.ticket)
+    ticket = ctx.run(lambda uow: engine.resume(uow, args.counter, args.ticket))
     _emit_ticket(ctx, ticket)
 
 
 def cancel(args: argparse.Namespace, ctx: CliContext) -> None:
     """Cancel a ticket."""
-    with ctx.unit_of_work() as uow:
-        ticket = engine.cancel(uow, args.ticket, reason=args.reason)
+    ticket = ctx.run(lambda uow: engine.cancel(uow, args.ticket, reason=args.reason))
     _emit_ticket(ctx, ticket)
 
 

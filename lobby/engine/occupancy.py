@@ -5,20 +5,30 @@ Who holds a counter is read from the journal: the counter's latest occupancy ent
 teller is refused with the holder's name, unless a manager's PIN hands the counter
 over (journalled with the manager). Leaving a counter parks its open ticket, so a
 customer is never lost, and closes the counter until a teller opens it again.
+
+A console beats while it runs (:mod:`lobby.engine.presence`). A holder whose console
+has not been heard from within ``console_expiry_s`` has *lapsed*: the next teller to
+sign in there takes the counter without a manager (journalled as the old holder's
+``counter_signed_out`` with ``why: lapsed``, their open ticket parked), and the
+silent console, if it comes back, finds out from its next beat (:class:`CounterLost`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lobby.access import Op, authorise
 from lobby.db import Database, UnitOfWork
 from lobby.engine.common import counter_by_number, move, open_ticket
-from lobby.errors import CounterOccupied, InvalidInput, PermissionDenied
+from lobby.engine.counter_journal import latest_id
+from lobby.engine.presence import CONSOLE, beat, console_expiry, last_seen, seen_by_counter
+from lobby.errors import CounterLost, CounterOccupied, InvalidInput, PermissionDenied
 from lobby.models import Counter, Event, Staff, Ticket
 from lobby.staff import StaffView, sign_in
 from lobby.states import Action, TicketState
@@ -26,15 +36,29 @@ from lobby.vocabulary import OCCUPANCY_CHANGES, CounterStatus, EventKind
 
 #: Why a teller left a counter.
 LEAVE_REASONS = ("sign_out", "idle")
+#: Why a teller lost a counter without leaving it: their console fell silent.
+LAPSED = "lapsed"
 
 
 @dataclass(frozen=True)
 class Holder:
-    """The teller signed in at a counter."""
+    """The teller signed in at a counter.
+
+    Attributes:
+        code: The teller's staff id.
+        name: Their name.
+        since: When they signed in (or took the counter over).
+        seen: Their console's last heartbeat (``since`` if it has not beaten yet).
+    """
 
     code: str
     name: str
     since: datetime
+    seen: datetime | None = None
+
+    def lapsed(self, now: datetime, expiry: timedelta) -> bool:
+        """Whether the holder's console has been silent for longer than ``expiry``."""
+        return now - (self.seen or self.since) > expiry
 
 
 @dataclass(frozen=True)
@@ -48,43 +72,52 @@ class TellerDay:
 def holder_of(session: Session, counter_id: int) -> Holder | None:
     """Who is signed in at the counter now (``None`` when nobody is)."""
     event = session.scalar(
-        select(Event)
-        .where(Event.counter_id == counter_id, Event.kind.in_(list(OCCUPANCY_CHANGES)))
-        .order_by(Event.id.desc())
-        .limit(1)
+        select(Event).where(Event.id == latest_id(counter_id, OCCUPANCY_CHANGES))
     )
     if event is None or event.kind == EventKind.COUNTER_SIGNED_OUT:
         return None
     code = str(event.payload.get("staff", ""))
     name = session.scalar(select(Staff.name).where(Staff.code == code)) or code
-    return Holder(code, name, event.at)
+    seen = last_seen(session, counter_id, CONSOLE, code)
+    return Holder(code, name, event.at, max(event.at, seen) if seen else event.at)
 
 
 def holders(session: Session) -> dict[int, Holder]:
-    """Counter id -> the teller signed in there, for every occupied counter (one query)."""
+    """Counter id -> the teller signed in there, for every occupied counter (three queries)."""
     names = {code: name for code, name in session.execute(select(Staff.code, Staff.name))}
-    return {
-        counter_id: Holder(staff, names.get(staff, staff), at)
-        for counter_id, staff, at in _latest_occupancy(session)
-    }
+    beats = seen_by_counter(session, CONSOLE)
+    found = {}
+    for counter_id, staff, at in _latest_occupancy(session):
+        who, seen = beats.get(counter_id, (staff, at))
+        found[counter_id] = Holder(
+            staff, names.get(staff, staff), at, max(at, seen) if who == staff else at
+        )
+    return found
+
+
+def latest_by_counter(
+    session: Session, kinds: Collection[str]
+) -> list[tuple[int, str, dict[str, Any], datetime]]:
+    """(counter id, kind, payload, at) of each counter's latest event of ``kinds``.
+
+    One correlated lookup per counter (:func:`latest_id`), then those events by id: the
+    cost follows the number of counters, not the length of the journal.
+    """
+    latest = select(latest_id(Counter.id, kinds)).select_from(Counter)
+    ids = [i for i in session.scalars(latest) if i is not None]
+    rows = session.execute(
+        select(Event.counter_id, Event.kind, Event.payload, Event.at).where(Event.id.in_(ids))
+    )
+    return [
+        (int(counter_id), str(kind), payload or {}, at) for counter_id, kind, payload, at in rows
+    ]
 
 
 def _latest_occupancy(session: Session) -> list[tuple[int, str, datetime]]:
     """(counter id, staff, since) of every counter whose latest occupancy entry holds it."""
-    latest = (
-        select(func.max(Event.id).label("last"))
-        .where(Event.kind.in_(list(OCCUPANCY_CHANGES)), Event.counter_id.is_not(None))
-        .group_by(Event.counter_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Event.counter_id, Event.kind, Event.payload, Event.at).join(
-            latest, Event.id == latest.c.last
-        )
-    )
     return [
-        (int(counter_id), str((payload or {}).get("staff", "")), at)
-        for counter_id, kind, payload, at in rows
+        (counter_id, str(payload.get("staff", "")), at)
+        for counter_id, kind, payload, at in latest_by_counter(session, OCCUPANCY_CHANGES)
         if kind != EventKind.COUNTER_SIGNED_OUT
     ]
 
@@ -140,6 +173,10 @@ def occupy(
     counter = counter_by_number(uow, counter_number, lock=True)
     holder = holder_of(uow.session, counter.id)
     body = {"counter": counter.number, "staff": staff.code}
+    expiry = console_expiry(uow.branch.policy)
+    if holder is not None and holder.code != staff.code and holder.lapsed(uow.now, expiry):
+        _release(uow, counter, holder, LAPSED)  # its console fell silent: no manager needed
+        holder = None
     if holder is not None and holder.code != staff.code:
         if approved_by is None:
             raise CounterOccupied(
@@ -151,13 +188,62 @@ def occupy(
             counter_id=counter.id,
             payload={**body, "from_staff": holder.code, "manager": approved_by.code},
         )
+        beat(uow, counter.id, CONSOLE)
         return
     elsewhere = _held_elsewhere(uow, staff.code, counter.id)
     if elsewhere is not None:
-        raise InvalidInput(
-            f"{staff.code} is still signed in at counter {elsewhere}: sign out there first"
-        )
+        other = counter_by_number(uow, elsewhere, lock=True)
+        held = holder_of(uow.session, other.id)
+        if held is None or not held.lapsed(uow.now, expiry):
+            raise InvalidInput(
+                f"{staff.code} is still signed in at counter {elsewhere}: sign out there first"
+            )
+        _release(uow, other, held, LAPSED)  # their console there fell silent
     uow.record(EventKind.COUNTER_SIGNED_IN, counter_id=counter.id, payload=body)
+    beat(uow, counter.id, CONSOLE)
+
+
+def console_heartbeat(uow: UnitOfWork, counter_number: int) -> None:
+    """The signed-in console still runs: its teller keeps the counter (not journalled).
+
+    Raises:
+        CounterLost: The actor no longer holds the counter (signed out elsewhere, taken
+            over, or their hold lapsed and another teller signed in); nothing is written.
+    """
+    authorise(uow, Op.CONSOLE_HEARTBEAT)
+    beat(uow, require_holder(uow, counter_number).id, CONSOLE)
+
+
+def require_holder(uow: UnitOfWork, counter_number: int) -> Counter:
+    """Refuse a console's action at a counter its teller no longer holds.
+
+    Raises:
+        NotFound: No such counter.
+        CounterLost: Another teller holds the counter now, or nobody does.
+    """
+    counter = counter_by_number(uow, counter_number)
+    holder = holder_of(uow.session, counter.id)
+    if holder is not None and holder.code == uow.actor:
+        return counter
+    why = "the teller was signed out"
+    for event in _last_leaving(uow.session, counter.id):
+        body = event.payload or {}
+        if event.kind == EventKind.COUNTER_TAKEN_OVER and body.get("from_staff") == uow.actor:
+            why = "a manager handed it to another teller"
+            break
+        if event.kind == EventKind.COUNTER_SIGNED_OUT and body.get("staff") == uow.actor:
+            if body.get("why") == LAPSED:
+                why = "this console was not heard from for too long"
+            break
+    now_with = f"; {holder.name} ({holder.code}) is signed in there now" if holder else ""
+    raise CounterLost(f"{uow.actor} no longer holds counter {counter.number}: {why}{now_with}")
+
+
+def _last_leaving(session: Session, counter_id: int) -> list[Event]:
+    """The counter's latest sign-out and latest takeover, newest first."""
+    kinds = (EventKind.COUNTER_SIGNED_OUT, EventKind.COUNTER_TAKEN_OVER)
+    ids = [latest_id(counter_id, [kind]) for kind in kinds]
+    return list(session.scalars(select(Event).where(Event.id.in_(ids)).order_by(Event.id.desc())))
 
 
 def sign_out(uow: UnitOfWork, counter_number: int, *, why: str = "sign_out") -> str | None:
@@ -181,6 +267,11 @@ def sign_out(uow: UnitOfWork, counter_number: int, *, why: str = "sign_out") -> 
     holder = holder_of(uow.session, counter.id)
     if holder is None or holder.code != uow.actor:
         raise InvalidInput(f"{uow.actor} is not signed in at counter {counter.number}")
+    return _release(uow, counter, holder, why)
+
+
+def _release(uow: UnitOfWork, counter: Counter, holder: Holder, why: str) -> str | None:
+    """Sign ``holder`` out of the counter: park its open ticket, close the counter."""
     parked = None
     ticket = open_ticket(uow, counter)
     if ticket is not None:
@@ -219,19 +310,8 @@ class CounterBreak:
 def breaks(session: Session) -> dict[int, CounterBreak]:
     """Counter id -> its break, for every counter whose latest status entry is a break."""
     status_kinds = [k.kind.value for k in CounterStatus]
-    latest = (
-        select(func.max(Event.id).label("last"))
-        .where(Event.kind.in_(status_kinds), Event.counter_id.is_not(None))
-        .group_by(Event.counter_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Event.counter_id, Event.kind, Event.payload, Event.at).join(
-            latest, Event.id == latest.c.last
-        )
-    )
     return {
-        int(counter_id): CounterBreak(str((payload or {}).get("reason", "other")), at)
-        for counter_id, kind, payload, at in rows
+        counter_id: CounterBreak(str(payload.get("reason", "other")), at)
+        for counter_id, kind, payload, at in latest_by_counter(session, status_kinds)
         if kind == EventKind.COUNTER_BREAK
     }

@@ -91,6 +91,7 @@ def resume(uow: UnitOfWork, counter_number: int, number: str) -> TicketView:
         raise InvalidInput(f"ticket {ticket.number} is parked at another counter")
     move(uow, ticket, Action.RESUME, at_counter=counter)
     ticket.counter, ticket.called_at, ticket.call_count = counter, uow.now, ticket.call_count + 1
+    ticket.staff = uow.actor  # the teller who serves it now (another after a sign-out)
     return ticket_view(ticket)
 
 

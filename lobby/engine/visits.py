@@ -7,11 +7,12 @@ greeter and older callers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lobby.access import Op, authorise
+from lobby.access import RATING_PAD, Op, authorise
 from lobby.complaints import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_STATUSES,
@@ -23,7 +24,7 @@ from lobby.complaints import (
 from lobby.db import UnitOfWork
 from lobby.engine.common import ticket_by_number, ticket_view
 from lobby.errors import InvalidInput, PermissionDenied
-from lobby.models import Rating, Staff, Visit
+from lobby.models import Rating, Staff, Ticket, Visit
 from lobby.phone import normalize_phone
 from lobby.states import TicketState
 from lobby.views import VisitView, masked
@@ -103,14 +104,47 @@ def confirm_details(
     return visit_of(uow, number)
 
 
+#: How long after a finish the counter's pad may still rate it (its question times out
+#: after 30 s; the rest is room for a slow network).
+PAD_RATING_WINDOW = timedelta(minutes=5)
+
+
+def _check_pad_may_rate(uow: UnitOfWork, ticket: Ticket) -> None:
+    """Refuse unless ``ticket`` is the one just finished at the pad's own counter."""
+    pad, counter_id = uow.actor, uow.principal.counter_id
+    if counter_id is None:
+        raise PermissionDenied(
+            f"rating pad {pad} is not bound to a counter: a manager enrols it again "
+            f"with `lobby device-enrol {pad} --role rating_pad --counter N`"
+        )
+    if ticket.counter_id != counter_id:
+        raise PermissionDenied(
+            f"rating pad {pad} rates only its own counter's customers, not ticket {ticket.number}"
+        )
+    latest = uow.session.scalar(
+        select(Ticket.id)
+        .where(Ticket.counter_id == counter_id, Ticket.state == TicketState.DONE.value)
+        .order_by(Ticket.ended_at.desc(), Ticket.id.desc())
+        .limit(1)
+    )
+    ended = ticket.ended_at
+    if latest != ticket.id or ended is None or uow.now - ended > PAD_RATING_WINDOW:
+        raise PermissionDenied(
+            f"ticket {ticket.number} is not the visit just finished at rating pad {pad}'s counter"
+        )
+
+
 def rate_visit(uow: UnitOfWork, number: str, score: int, comment: str = "") -> None:
     """Record the customer's 1-5 rating of their visit (once per visit).
 
     The rating is the customer's: it comes from a rating pad or the customer's own
-    screen (a device actor), never from a staff member's sign-in.
+    screen (a device actor), never from a staff member's sign-in. A rating pad is
+    bound to its counter and rates only the ticket just finished there (the latest,
+    within :data:`PAD_RATING_WINDOW`), so a pad cannot rate anyone else's visit.
 
     Raises:
-        PermissionDenied: The actor is a staff member.
+        PermissionDenied: The actor is a staff member, or a rating pad rating a ticket
+            that is not the one just finished at its own counter.
         InvalidInput: A score outside 1-5, an unfinished ticket, a visit already rated.
     """
     if uow.session.scalar(select(Staff.id).where(Staff.code == uow.actor)) is not None:
@@ -126,6 +160,8 @@ def rate_visit(uow: UnitOfWork, number: str, score: int, comment: str = "") -> N
     ticket = ticket_by_number(uow, number)
     if ticket.state != TicketState.DONE.value:
         raise InvalidInput(f"ticket {ticket.number} is not finished yet")
+    if uow.principal.role == RATING_PAD:
+        _check_pad_may_rate(uow, ticket)
     if uow.session.scalar(select(Rating.id).where(Rating.visit_id == ticket.visit_id)):
         raise InvalidInput(f"the visit of ticket {ticket.number} is already rated")
     uow.session.add(

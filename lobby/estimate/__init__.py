@@ -7,16 +7,44 @@
   in :mod:`lobby.queries.queues`.
 """
 
-from lobby.estimate.core import predict, wait_range
-from lobby.estimate.live import arrival_estimates, estimate_wait, live_snapshot
-from lobby.estimate.snapshot import (
-    OpenCounter,
-    Prediction,
-    QueueSnapshot,
-    ServiceRates,
-    WaitEstimate,
-    service_rates,
-)
+from typing import TYPE_CHECKING
+
+from lobby.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from lobby.estimate.core import predict, wait_range
+    from lobby.estimate.live import arrival_estimates, estimate_wait, live_snapshot
+    from lobby.estimate.snapshot import (
+        OpenCounter,
+        Prediction,
+        QueueSnapshot,
+        ServiceRates,
+        WaitEstimate,
+        service_rates,
+    )
+else:  # imported on first use (lobby/lazy.py)
+    __getattr__ = lazy_exports(
+        __name__,
+        {
+            "core": (
+                "predict",
+                "wait_range",
+            ),
+            "live": (
+                "arrival_estimates",
+                "estimate_wait",
+                "live_snapshot",
+            ),
+            "snapshot": (
+                "OpenCounter",
+                "Prediction",
+                "QueueSnapshot",
+                "ServiceRates",
+                "WaitEstimate",
+                "service_rates",
+            ),
+        },
+    )
 
 __all__ = [
     "OpenCounter",

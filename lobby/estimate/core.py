@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable
+from dataclasses import replace
 
 from lobby.estimate.calibration import Band
 from lobby.estimate.replay import PROBE_BASE, Call, replay
@@ -141,9 +142,10 @@ def _estimate(snapshot: QueueSnapshot, ticket: Candidate, call: Call | None) -> 
         ahead = _fifo_ahead(snapshot, ticket)
         counters = sum(1 for c in snapshot.counters if ticket.service_id in c.tiers)
         expected = (ahead + 1) * rates.mean_service_min / max(1, counters)
-        return _calibrated(
+        estimate = _calibrated(
             snapshot, ticket, ahead, expected, expected * 0.5, expected * 2.0, rough=True
         )
+        return replace(estimate, unserved=True) if counters == 0 else estimate
     expected = max(0.0, (call.at - snapshot.now).total_seconds() / 60)
     if expected == 0.0:  # a free counter calls it at once
         return WaitEstimate(call.ahead, 0, 0, 0.0, model_min=0.0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter as Tally
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from lobby.clock import business_day, zone
 from lobby.engine.common import waiting_candidates
+from lobby.engine.occupancy import holders
 from lobby.estimate.calibration import Calibration, Residual
 from lobby.estimate.core import predict
 from lobby.estimate.snapshot import (
@@ -346,7 +348,10 @@ def estimate_wait(session: Session, ticket_id: int, now: datetime | None = None)
         latest = _latest_moment(session)
         now = max(ticket.queued_at, latest) if latest is not None else ticket.queued_at
     snapshot = live_snapshot(session, now, ticket.business_day)
-    return predict(snapshot, [ticket_id]).tickets.get(ticket_id, WaitEstimate(0, 0, 0))
+    estimate = predict(snapshot, [ticket_id]).tickets.get(ticket_id, WaitEstimate(0, 0, 0))
+    if ticket.service_id not in staffed_services(session, ticket.business_day, snapshot):
+        return replace(estimate, unserved=True)
+    return estimate
 
 
 def arrival_estimates(
@@ -355,4 +360,36 @@ def arrival_estimates(
     """For every active service (by id), the estimate for a regular customer joining now."""
     snapshot = live_snapshot(session, now, today)
     active = session.scalars(select(Service.id).where(Service.active)).all()
-    return predict(snapshot, [], active).new_arrivals
+    staffed = staffed_services(session, today or business_day_of(session, now), snapshot)
+    return {
+        service_id: estimate if service_id in staffed else replace(estimate, unserved=True)
+        for service_id, estimate in predict(snapshot, [], active).new_arrivals.items()
+    }
+
+
+def business_day_of(session: Session, now: datetime) -> date:
+    """The branch's business day at ``now``."""
+    return business_day(now, session.get_one(Branch, 1).timezone)
+
+
+def staffed_services(session: Session, today: date, snapshot: QueueSnapshot) -> set[int]:
+    """Services that a staffed counter serves now; nobody will call the others' tickets.
+
+    A counter is staffed when it is open or on a break (it is in ``snapshot``) and a
+    teller is signed in there, or it has called a customer today and nobody signed
+    out since (a counter worked from the command line). A counter merely marked open
+    in the configuration, with nobody at it, serves no one.
+    """
+    signed_in = set(holders(session))
+    worked = set(
+        session.scalars(
+            select(Ticket.counter_id)
+            .where(Ticket.business_day == today, Ticket.called_at.is_not(None))
+            .distinct()
+        )
+    )
+    served: set[int] = set()
+    for counter in snapshot.counters:
+        if counter.counter_id in signed_in or counter.counter_id in worked:
+            served.update(counter.tiers)
+    return served

@@ -37,6 +37,9 @@ class WaitEstimate:
         model_min: The replay's own expected wait, before the branch's recent errors
             corrected it: what is stored at issue and later compared with the actual
             wait (:mod:`lobby.estimate.calibration`).
+        unserved: No counter that is open or on a break (a teller signed in) serves
+            the service: nobody calls the ticket until one opens, and every surface
+            says so instead of a range or "you're next".
     """
 
     ahead: int
@@ -45,6 +48,7 @@ class WaitEstimate:
     expected_min: float = 0.0
     rough: bool = False
     model_min: float | None = None
+    unserved: bool = False
 
 
 @dataclass(frozen=True)

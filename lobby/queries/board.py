@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lobby.admin.notices import current_notices
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES, ticket_view
-from lobby.estimate import WaitEstimate, arrival_estimates
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
-from lobby.states import TicketState
-from lobby.views import BoardView, CallView, CounterState, ServiceQueue
+from lobby.queries.queues import queue_outlook
+from lobby.views import BoardView, CallView, CounterState, QueueOutlook
 from lobby.vocabulary import CALLS, CounterStatus
 
 #: Journal kinds the hall display announces.
@@ -23,11 +21,19 @@ CALL_KINDS = CALLS
 RECENT_CALLS = 10
 
 
-def board(session: Session, now: datetime) -> BoardView:
+def board(
+    session: Session, now: datetime, queues: tuple[QueueOutlook, ...] | None = None
+) -> BoardView:
     """The current board of the branch's business day at ``now``.
 
     The last event id is read first, so a feed that resumes from it can only see an
     event twice, never miss one.
+
+    Args:
+        session: A read session.
+        now: The moment.
+        queues: The queues' outlook, when the caller has just predicted it
+            (:func:`lobby.queries.queues.outlook_of`); read here otherwise.
     """
     last_id = last_event_id(session)
     timezone = session.scalar(select(Branch.timezone).where(Branch.id == 1)) or "UTC"
@@ -38,7 +44,8 @@ def board(session: Session, now: datetime) -> BoardView:
         .where(Ticket.business_day == today, Ticket.state.in_(OPEN_STATES))
         .order_by(Ticket.called_at.desc())
     ).all()
-    queues = service_queues(session, today, now)
+    if queues is None:
+        queues = queue_outlook(session, now, today=today)
     branch = session.get_one(Branch, 1)
     return BoardView(
         calls=tuple(ticket_view(t) for t in calls),
@@ -83,47 +90,3 @@ def counter_states(session: Session, today: date) -> tuple[CounterState, ...]:
         CounterState(c.number, c.name_zh, c.name_en, CounterStatus(c.status), current.get(c.id))
         for c in counters
     )
-
-
-def service_queues(
-    session: Session, today: date, now: datetime, service_ids: Sequence[int] | None = None
-) -> tuple[ServiceQueue, ...]:
-    """Waiting count and longest wait of each active service (or of ``service_ids``, in order)."""
-    waiting = {
-        row.service_id: (row.n, row.oldest)
-        for row in session.execute(
-            select(
-                Ticket.service_id,
-                func.count().label("n"),
-                func.min(Ticket.queued_at).label("oldest"),
-            )
-            .where(Ticket.business_day == today, Ticket.state == TicketState.WAITING.value)
-            .group_by(Ticket.service_id)
-        )
-    }
-    rows = {s.id: s for s in session.scalars(select(Service).where(Service.active))}
-    if service_ids is None:
-        service_ids = [s.id for s in sorted(rows.values(), key=lambda s: s.sort_order)]
-    estimates = arrival_estimates(session, now, today)
-    queues = []
-    for service_id in service_ids:
-        service = rows.get(service_id)
-        if service is None:
-            continue
-        count, oldest = waiting.get(service.id, (0, None))
-        estimate = estimates.get(service.id, WaitEstimate(0, 0, 0))
-        longest = 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds() / 60)
-        queues.append(
-            ServiceQueue(
-                service=service.code,
-                prefix=service.prefix,
-                name_zh=service.name_zh,
-                name_en=service.name_en,
-                waiting=count,
-                longest_wait_min=round(longest, 1),
-                wait_low_min=estimate.low_min,
-                wait_high_min=estimate.high_min,
-                wait_rough=estimate.rough,
-            )
-        )
-    return tuple(queues)

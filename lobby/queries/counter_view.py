@@ -13,14 +13,14 @@ from lobby.engine.common import OPEN_STATES, ticket_view
 from lobby.engine.customer import on_the_way_since
 from lobby.engine.missed import MissedTicket, grace_time, missed_tickets
 from lobby.engine.occupancy import CounterBreak, Holder, TellerDay, breaks, holder_of, teller_day
-from lobby.engine.rating_pad import pad_present
+from lobby.engine.presence import PadPresence, PadStatus, pad_expiry, pad_presence
 from lobby.engine.visits import visit_view
 from lobby.errors import NotFound
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Service, Staff, Ticket, WorkProfileEntry
-from lobby.queries.board import service_queues
+from lobby.queries.queues import queue_outlook
 from lobby.states import TicketState
-from lobby.views import ServiceQueue, TicketView, VisitView
+from lobby.views import QueueOutlook, TicketView, VisitView
 from lobby.vocabulary import CounterStatus
 
 
@@ -44,7 +44,7 @@ class CounterOverview:
     current: TicketView | None
     visit: VisitView | None
     parked: tuple[TicketView, ...]
-    queues: tuple[ServiceQueue, ...]
+    queues: tuple[QueueOutlook, ...]
     services: tuple[ServiceChoice, ...]
     counters: tuple[int, ...]
     last_event_id: int
@@ -52,7 +52,8 @@ class CounterOverview:
     missed: tuple[MissedTicket, ...] = ()
     issuer: str = ""
     timezone: str = "UTC"
-    rating_pad: bool = False
+    rating_pad: bool = False  # a pad is online: it asks the customer, the console does not
+    pad: PadPresence | None = None
     holder: Holder | None = None
     teller_day: TellerDay | None = None
     on_break: CounterBreak | None = None
@@ -75,6 +76,7 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
     timezone = branch.timezone
     grace = grace_time(branch.policy)
     holder = holder_of(session, counter.id)
+    pad = pad_presence(session, counter.id, now, pad_expiry(branch.policy))
     today = business_day(now, timezone)
     current = session.scalar(
         select(Ticket).where(Ticket.counter_id == counter.id, Ticket.state.in_(OPEN_STATES))
@@ -107,7 +109,7 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         current=ticket_view(current) if current else None,
         visit=visit_view(session, current.visit) if current else None,
         parked=tuple(ticket_view(t) for t in parked),
-        queues=service_queues(session, today, now, served),
+        queues=queue_outlook(session, now, served, today),
         services=tuple(ServiceChoice(s.code, s.name_zh, s.name_en) for s in services),
         counters=tuple(counters),
         last_event_id=last_id,
@@ -118,7 +120,8 @@ def counter_overview(session: Session, number: int, now: datetime) -> CounterOve
         grace_min=round(grace.total_seconds() / 60),
         issuer=issuer_text(session, current.visit.created_by) if current else "",
         timezone=timezone,
-        rating_pad=pad_present(session, counter.id),
+        rating_pad=pad is not None and pad.status == PadStatus.ONLINE,
+        pad=pad,
         holder=holder,
         teller_day=teller_day(session, holder.code, today) if holder else None,
         on_break=breaks(session).get(counter.id) if counter.status == "break" else None,

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from lobby.clock import business_day
 from lobby.engine.common import OPEN_STATES
 from lobby.engine.occupancy import breaks, holders
+from lobby.engine.presence import PadStatus, console_expiry, pad_expiry, pad_presence
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
-from lobby.queries.queues import QueueOutlook, service_outlook
+from lobby.queries.queues import queue_outlook
 from lobby.states import TicketState
-from lobby.views import JsonView
+from lobby.views import JsonView, QueueOutlook
 from lobby.vocabulary import CounterStatus, EventKind
 
 
@@ -37,6 +38,10 @@ class FloorCounter(JsonView):
         served_today: Tickets finished at this counter today.
         break_reason: On a break: lunch, training, meeting or other.
         break_since: On a break: since when (the live floor runs its timer).
+        pad: The counter's rating pad: online, unknown (silent) or offline; ``None``
+            when no pad ever started there.
+        console_silent: The signed-in teller's console has not been heard from within
+            its expiry (crashed or cut off: its hold lapses at the next sign-in).
     """
 
     number: int
@@ -52,6 +57,8 @@ class FloorCounter(JsonView):
     served_today: int
     break_reason: str | None = None
     break_since: datetime | None = None
+    pad: PadStatus | None = None
+    console_silent: bool = False
 
     def seconds_so_far(self, now: datetime) -> float | None:
         """Seconds the open ticket has been called or served (or the break has run) at ``now``."""
@@ -80,7 +87,10 @@ class FloorView(JsonView):
 def floor_view(session: Session, now: datetime) -> FloorView:
     """Read the floor at ``now`` (one read transaction)."""
     last_id = last_event_id(session)
-    timezone = session.scalar(select(Branch.timezone).where(Branch.id == 1)) or "UTC"
+    branch = session.get(Branch, 1)
+    timezone = branch.timezone if branch else "UTC"
+    policy = branch.policy if branch else None
+    silent_after, pad_after = console_expiry(policy), pad_expiry(policy)
     today = business_day(now, timezone)
     open_tickets = {
         ticket.counter_id: ticket
@@ -105,6 +115,7 @@ def floor_view(session: Session, now: datetime) -> FloorView:
         service: Service | None = ticket.service if ticket else None
         holder = held.get(counter.id)
         pause = paused.get(counter.id) if counter.status == "break" else None
+        pad = pad_presence(session, counter.id, now, pad_after)
         counters.append(
             FloorCounter(
                 number=counter.number,
@@ -123,13 +134,15 @@ def floor_view(session: Session, now: datetime) -> FloorView:
                 served_today=int(served.get(counter.id, 0)),
                 break_reason=pause.reason if pause else None,
                 break_since=pause.since if pause else None,
+                pad=pad.status if pad else None,
+                console_silent=holder is not None and holder.lapsed(now, silent_after),
             )
         )
     return FloorView(
         at=now,
         business_day=today,
         counters=tuple(counters),
-        queues=tuple(service_outlook(session, now)),
+        queues=queue_outlook(session, now),
         last_event_id=last_id,
     )
 

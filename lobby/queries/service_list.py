@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
 from lobby.models import Branch, Service
-from lobby.queries.board import service_queues
+from lobby.queries.queues import queue_outlook
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class ServiceInfo:
         waiting: Tickets waiting for it now.
         wait_low_min: Low end of a newcomer's expected wait, in minutes.
         wait_high_min: High end of a newcomer's expected wait, in minutes.
+        unserved: No staffed counter serves it now (no wait can be promised).
     """
 
     code: str
@@ -49,6 +50,7 @@ class ServiceInfo:
     waiting: int = 0
     wait_low_min: int = 0
     wait_high_min: int = 0
+    unserved: bool = False
 
     @property
     def self_service(self) -> bool:
@@ -74,7 +76,7 @@ def read_service_list(session: Session, now: datetime) -> ServiceList:
     """The branch, its active services in display order and their queues at ``now``."""
     branch = session.get_one(Branch, 1)
     today = business_day(now, branch.timezone)
-    queues = {q.service: q for q in service_queues(session, today, now)}
+    queues = {q.service: q for q in queue_outlook(session, now, today=today)}
     services = []
     for row in session.scalars(select(Service).where(Service.active).order_by(Service.sort_order)):
         queue = queues.get(row.code)
@@ -92,6 +94,7 @@ def read_service_list(session: Session, now: datetime) -> ServiceList:
                 waiting=queue.waiting if queue else 0,
                 wait_low_min=queue.wait_low_min if queue else 0,
                 wait_high_min=queue.wait_high_min if queue else 0,
+                unserved=queue.unserved if queue else False,
             )
         )
     days = int((branch.policy or {}).get("complaint_answer_days", 3))

@@ -28,7 +28,39 @@ GroupKey = tuple[str, str]
 
 
 @dataclass
-class DaySums:
+class Tally:
+    """How many tickets of a group went which way: the counts that add up over days.
+
+    Attributes:
+        issued: Tickets issued (transfers are not new tickets).
+        served: Tickets finished at a counter.
+        no_show: Called tickets whose customer did not come.
+        cancelled: Tickets cancelled while waiting.
+        expired: Tickets still open when their day closed.
+        transferred: Tickets passed on to another service.
+        called: Tickets called at least once.
+    """
+
+    issued: int = 0
+    served: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    expired: int = 0
+    transferred: int = 0
+    called: int = 0
+
+    def add_tally(self, other: Tally) -> None:
+        """Add the counts of ``other`` to these."""
+        for name in TALLY_KEYS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+#: The counts of :class:`Tally`, in order: the first keys of both the sums and the figures.
+TALLY_KEYS = ("issued", "served", "no_show", "cancelled", "expired", "transferred", "called")
+
+
+@dataclass
+class DaySums(Tally):
     """What one group of tickets did on one business day.
 
     Times are whole microseconds, so sums are exact whatever order they are added in.
@@ -42,13 +74,6 @@ class DaySums:
         hist: Waits per :data:`WAIT_BIN_S` bin from zero (see :func:`pack_hist`).
     """
 
-    issued: int = 0
-    served: int = 0
-    no_show: int = 0
-    cancelled: int = 0
-    expired: int = 0
-    transferred: int = 0
-    called: int = 0
     within_target: int = 0
     wait_us: int = 0
     wait_min_us: int | None = None
@@ -137,15 +162,13 @@ def _order_statistic(hist: list[int], k: int, low_us: int, high_us: int) -> floa
     return high
 
 
-@dataclass(frozen=True)
-class Figures:
+@dataclass
+class Figures(Tally):
     """Figures of a group of tickets (all of them, a day, a service, a teller or an hour).
 
+    The counts of :class:`Tally` first, then what follows from the sums.
+
     Attributes:
-        issued: Tickets issued (transfers are not new tickets).
-        served: Tickets finished at a counter.
-        no_show: Called tickets whose customer did not come.
-        called: Tickets called at least once.
         no_show_share: no_show over the tickets called.
         avg_wait_s: Mean seconds from joining the queue to the call.
         p90_wait_s: 90th percentile of those waits: exact when one day contributes,
@@ -158,13 +181,6 @@ class Figures:
         rating_counts: How many of each score, ``"1"`` to ``"5"``.
     """
 
-    issued: int = 0
-    served: int = 0
-    no_show: int = 0
-    cancelled: int = 0
-    expired: int = 0
-    transferred: int = 0
-    called: int = 0
     no_show_share: float | None = None
     avg_wait_s: float | None = None
     p90_wait_s: float | None = None
@@ -205,13 +221,7 @@ class Period:
             packed: Their histograms added as integers (default: ``day.hist``).
         """
         s = self.sums
-        s.issued += day.issued
-        s.served += day.served
-        s.no_show += day.no_show
-        s.cancelled += day.cancelled
-        s.expired += day.expired
-        s.transferred += day.transferred
-        s.called += day.called
+        s.add_tally(day)
         s.within_target += day.within_target
         s.wait_us += day.wait_us
         s.timed += day.timed
@@ -246,13 +256,7 @@ class Period:
         p90 = self.p90_wait_s()
         score_sum = sum(score * n for score, n in enumerate(s.ratings, start=1))
         return Figures(
-            issued=s.issued,
-            served=s.served,
-            no_show=s.no_show,
-            cancelled=s.cancelled,
-            expired=s.expired,
-            transferred=s.transferred,
-            called=called,
+            **{name: getattr(s, name) for name in TALLY_KEYS},
             no_show_share=round(s.no_show / called, 3) if called else None,
             avg_wait_s=round(s.wait_us / called / 1e6, 1) if called else None,
             p90_wait_s=None if p90 is None else round(p90, 1),

@@ -33,17 +33,17 @@ from lobby import engine
 from lobby.access import DeviceKey
 from lobby.clock import zone
 from lobby.complaints.public import complaint_status, verify_reference
-from lobby.config import RESOURCES
 from lobby.db import Database, UnitOfWork
 from lobby.errors import InvalidInput, LobbyError, NotFound
 from lobby.queries.ticket_status import BranchKeys, TicketStatus, branch_keys
+from lobby.resource_files import resource
 from lobby.ticket_code import decode, encode
 from lobby.web.guard import RateLimiter, SecurityHeaders
 from lobby.web.hub import HallSnapshot, Hub
 from lobby.web.texts import LANG_COOKIE, LANGS, choose_lang, text
 
 HERE = Path(__file__).resolve().parent
-CHIME = RESOURCES / "sounds" / "chime.wav"
+CHIME = resource("sounds", "chime.wav")
 #: Seconds between refreshes of a page whose scripts are off.
 NOSCRIPT_REFRESH_S = 15
 #: Seconds between keep-alive comments on a live connection.
@@ -95,6 +95,11 @@ def calling(snapshot: HallSnapshot) -> list[TicketStatus]:
     """The tickets being called now, the latest first (from the fast read)."""
     called = [t for t in snapshot.status.tickets.values() if t.state == "called"]
     return sorted(called, key=lambda t: t.called_at or EARLIEST, reverse=True)
+
+
+def digest(fragment: str) -> str:
+    """A short fingerprint of a rendered fragment: what a page already shows."""
+    return hashlib.sha256(fragment.encode()).hexdigest()[:16]
 
 
 def csrf_token(secret: str, code: str) -> str:
@@ -276,16 +281,18 @@ class Pages:
         code = request.path_params["code"]
         number, snapshot = await self.ticket(request, code)
         if snapshot.status.tickets[number].ahead is None:  # issued a moment ago
-            snapshot = await self.hub.complete()
+            snapshot = await self.hub.complete(number)
         lang = self.lang(request)
         status: TicketStatus = snapshot.status.tickets[number]
+        fragment = self.status_fragment(snapshot, number, lang)
         return self.page(
             request,
             "ticket.html",
             s=status,
             code=code,
             version=snapshot.version,
-            fragment=self.status_fragment(snapshot, number, lang),
+            fragment=fragment,
+            digest=digest(fragment),
         )
 
     async def ticket_events(self, request: Request) -> Response:
@@ -293,8 +300,9 @@ class Pages:
         number, current = await self.ticket(request, request.path_params["code"])
         lang = self.lang(request)
         version = self.seen(request, current)
-        # the page holds the fragment of the version it was rendered at: no need to resend
-        sent = self.status_fragment(current, number, lang) if version == current.version else ""
+        # the page holds the fragment it was rendered with (``?d=``, its digest): a status
+        # that has not changed is not sent again, so a half-filled rating form stays as it is
+        sent = request.query_params.get("d", "")
 
         async def stream() -> AsyncIterator[ServerSentEvent]:
             nonlocal version, sent
@@ -305,8 +313,8 @@ class Pages:
                     yield ServerSentEvent(data="", event="expired")
                     return
                 fragment = self.status_fragment(snapshot, number, lang)
-                if fragment != sent:
-                    sent = fragment
+                if digest(fragment) != sent:
+                    sent = digest(fragment)
                     yield ServerSentEvent(data=fragment, event="status")
 
         return EventSourceResponse(stream(), ping=PING_S, headers={"cache-control": "no-store"})

@@ -8,13 +8,11 @@ from pathlib import Path
 import uvicorn
 
 from lobby.db import Database
+from lobby.enrolment import WEB_DEVICE
 from lobby.errors import InvalidInput
-from lobby.keyfiles import device_key
+from lobby.keyfiles import device_key, read_key_file
 from lobby.settings import Settings
 from lobby.web.app import WebOptions, create_app
-
-#: The code under which the branch enrols its ``lobby web`` (role ``web``).
-WEB_DEVICE = "web"
 
 
 @dataclass(frozen=True)
@@ -49,13 +47,18 @@ def listen_from(settings: Settings, host: str | None = None, port: int | None = 
     return Listen(host or settings.web_host, port or settings.web_port, cert, key)
 
 
-def options_from(settings: Settings) -> WebOptions:
+def options_from(settings: Settings, key_file: Path | None = None) -> WebOptions:
     """The pages' behaviour from the settings, with this machine's ``web`` device key.
 
-    The key is the one ``lobby`` keeps for the device enrolled as :data:`WEB_DEVICE`
-    (role ``web``); without it the pages are read-only.
+    The key is read from ``key_file`` when one is given (``lobby web --key-file``, as
+    ``lobby demo`` starts it); otherwise it is the one ``lobby`` keeps for the device
+    enrolled as :data:`~lobby.enrolment.WEB_DEVICE` (role ``web``). Without a key the
+    pages are read-only.
+
+    Raises:
+        InvalidInput: ``key_file`` holds no device key.
     """
-    key = device_key(WEB_DEVICE)
+    key = read_key_file(key_file) if key_file is not None else device_key(WEB_DEVICE)
     return WebOptions(
         credential=key,
         near_turn=settings.web_near_turn,
@@ -65,10 +68,10 @@ def options_from(settings: Settings) -> WebOptions:
     )
 
 
-def serve(db: Database, settings: Settings, listen: Listen) -> None:
+def serve(db: Database, listen: Listen, options: WebOptions) -> None:
     """Run ``lobby web`` until interrupted."""
     config = uvicorn.Config(
-        create_app(db, options_from(settings)),
+        create_app(db, options),
         host=listen.host,
         port=listen.port,
         ssl_certfile=str(listen.cert) if listen.cert else None,

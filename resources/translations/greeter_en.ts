@@ -253,6 +253,10 @@
     <context>
         <name>GreeterWindow</name>
         <message>
+            <source>请设置新密码</source>
+            <translation>Choose a new PIN</translation>
+        </message>
+        <message>
             <source>✔ 已引导客户使用自助设备</source>
             <translation>✔ Customer sent to the self-service machine</translation>
         </message>
@@ -282,6 +286,11 @@
     </context>
     <context>
         <name>Labels</name>
+        <message>
+            <source>暂无窗口办理此业务</source>
+            <extracomment>Said instead of a wait when no staffed counter serves the service (``unserved``).</extracomment>
+            <translation>No counter is serving this now</translation>
+        </message>
         <message>
             <source>普通</source>
             <extracomment>Priority categories offered at triage (engine value -&gt; source label).</extracomment>

@@ -35,7 +35,7 @@ def build() -> Path:
             ["issue", "loans", "--note", "mortgage"],
             ["call", "--counter", "1"],
             ["finish", "--counter", "1"],
-            ["device-enrol", "pad-1", "--role", "rating_pad"],
+            ["device-enrol", "pad-1", "--role", "rating_pad", "--counter", "1"],
             ["rate", "--ticket", "A001", "--score", "4"],  # as the enrolled pad
             [
                 "complaint",

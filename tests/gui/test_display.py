@@ -80,9 +80,12 @@ def test_a_call_from_another_process_appears(
         capture_output=True,
         env=environment_at(clock),
     )
-    qtbot.waitUntil(lambda: hero(display.window) == (number, "→ 3号窗口"), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: hero(display.window) == (number, "3号窗口\nCounter 3"), timeout=10_000
+    )
     assert announcer.calls == [(number, 3)]
-    assert "Ticket A001, please go to counter 3" in display.window.hero_en.text()
+    zh, en = (label.text() for label in display.window.hero_lines)
+    assert (zh, en) == ("请 A001 号到 3号窗口 办理", "Ticket A001, please go to Counter 3")
 
 
 def test_each_call_is_announced_once_in_order(
@@ -100,8 +103,13 @@ def test_each_call_is_announced_once_in_order(
     qtbot.waitUntil(lambda: not display.runner.busy, timeout=10_000)
     recent = [(c.number, c.counter) for c in display.model.board.recent]  # type: ignore[union-attr]
     assert recent[:4] == list(reversed(expected))
-    # the recall is up large; the labels list the calls before it
-    assert display.window.recent_labels[0].text() == "A003  →  3号窗口"
+    # the recall is up large; the labels list the other tickets, each once
+    assert [label.text() for label in display.window.recent_labels[:3]] == [
+        "A003 → 3号窗口",
+        "A001 → 1号窗口",
+        "",
+    ]
+    assert display.window.hero_lines[0].text() == "再次呼叫：请 A002 号到 2号窗口 办理"
 
 
 def test_restart_shows_the_board_without_replaying(
@@ -117,7 +125,7 @@ def test_restart_shows_the_board_without_replaying(
     second = RecordingAnnouncer()
     again = Display(qtbot, db, second)
     displays.append(again)
-    assert hero(again.window) == (number, "→ 1号窗口")
+    assert hero(again.window) == (number, "1号窗口\nCounter 1")
     later = issue_and_call(db, 2)
     qtbot.waitUntil(lambda: second.calls == [(later, 2)], timeout=10_000)
 
@@ -142,7 +150,7 @@ def test_queues_update_live(qtbot: QtBot, db: Database, displays: list[Display])
     displays.append(display)
     with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "vip")
-    label = display.window.queue_labels[2 * 7 + 1]  # V, the eighth service
+    label = display.window.queue_labels[3 * 7 + 1]  # V, the eighth service: its count
     qtbot.waitUntil(lambda: label.text().startswith("1 人"), timeout=10_000)
 
 
@@ -177,7 +185,7 @@ def test_database_loss_shows_reconnecting_and_recovers(
             (name,),
         )
         qtbot.waitUntil(lambda: display.window.offline.isVisibleTo(display.window), timeout=10_000)
-        assert display.window.hero_number.text() == "—"  # the last board stays up
+        assert display.window.hero_lines[0].text() == "请取号，留意叫号"  # the last board stays up
         admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     qtbot.waitUntil(lambda: not display.window.offline.isVisibleTo(display.window), timeout=15_000)
     number = issue_and_call(db, 1)

@@ -16,7 +16,7 @@ from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH
 from lobby.db import Database
 from lobby.models import Event, Staff, Ticket
-from tests.helpers import ManualClock, actor, as_staff
+from tests.helpers import ManualClock, actor, as_staff, environment_at
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -218,9 +218,10 @@ def test_report_counts_the_day(capsys: pytest.CaptureFixture[str], db_url: str) 
 def test_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     lobby = [sys.executable, "-m", "lobby"]
-    subprocess.run([*lobby, "init", "--db", url], check=True, capture_output=True)
+    env = environment_at(ManualClock())
+    subprocess.run([*lobby, "init", "--db", url], check=True, capture_output=True, env=env)
     result = subprocess.run(
-        [*lobby, "issue", "NOSUCH", "--db", url], capture_output=True, text=True
+        [*lobby, "issue", "NOSUCH", "--db", url], capture_output=True, text=True, env=env
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

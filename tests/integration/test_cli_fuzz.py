@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from lobby.cli.main import build_parser, main
 from tests.db_dump import dump
+from tests.helpers import ManualClock, environment_at
 
 SCALE = int(os.environ.get("LOBBY_FUZZ_SCALE", "1"))
 IN_PROCESS, EXECUTABLE = 1900 * SCALE, 100 * SCALE
@@ -200,7 +201,11 @@ def test_generated_command_lines_through_the_installed_executable(
     out_dir = tmp_path_factory.mktemp("out")
     script = Path(sys.executable).with_name("lobby")
     command = [str(script)] if script.is_file() else [sys.executable, "-m", "lobby"]
-    environment = {**os.environ, "LOBBY_DB": invariant.url, "LOBBY_BUSY_DEADLINE_S": "5"}
+    environment = {
+        **environment_at(ManualClock()),  # the test's business day, not the wall clock's
+        "LOBBY_DB": invariant.url,
+        "LOBBY_BUSY_DEADLINE_S": "5",
+    }
     started = invariant.runs
 
     @settings(

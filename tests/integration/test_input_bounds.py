@@ -10,7 +10,6 @@ with a dump of the database that a refusal wrote nothing.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from lobby.config import SAMPLE_BRANCH
 from lobby.db import Database
 from lobby.errors import AuthenticationFailed, InvalidInput
 from tests.db_dump import dump
-from tests.helpers import actor
+from tests.helpers import ManualClock, actor, environment_at
 
 AS_MANAGER = ["--staff", "M01", "--pin", "9999"]
 
@@ -120,6 +119,7 @@ def test_undecodable_bytes_through_the_installed_command(db_url: str) -> None:
         [*lobby_executable(), "issue", "cash", "--note", b"\xff\xfe", "--db", db_url],
         capture_output=True,
         timeout=120,
+        env=environment_at(ManualClock()),
     )
     assert done.returncode == 2, done.stderr
     assert done.stdout == b""
@@ -274,7 +274,7 @@ def test_every_reproducer_through_the_installed_command_is_one_line(
             capture_output=True,
             text=True,
             timeout=120,
-            env={**os.environ, "PYTHONWARNINGS": "error"},
+            env={**environment_at(ManualClock()), "PYTHONWARNINGS": "error"},
         )
         assert done.returncode == 2, (argv, done.stderr)
         assert done.stderr.count("\n") == 1, (argv, done.stderr)

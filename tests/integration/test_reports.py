@@ -63,16 +63,17 @@ def play_day1(db: Database, clock: ManualClock) -> dict[str, str]:
     clock.advance(minutes=3)  # 10:11: A002 served in 360 s
     with db.unit_of_work(actor("T01")) as uow:
         engine.finish(uow, 1)
+    with db.unit_of_work(device("pad-1")) as uow:  # the customers rate on their counter's pad
+        engine.rate_visit(uow, "A002", 5)  # T01's customer
     clock.advance(minutes=1)  # 10:12: A001 served in 240 s
     with db.unit_of_work(actor("T02")) as uow:
         engine.finish(uow, 2)
+    with db.unit_of_work(device("pad-2")) as uow:
+        engine.rate_visit(uow, "A001", 4)  # T02's customer
     clock.advance(minutes=18)  # 10:30: B001 called after 1800 s (target 20 min), no-show
     with db.unit_of_work(actor("T03")) as uow:
         assert engine.call_next(uow, 4).number == "B001"
         engine.no_show(uow, 4)
-    with db.unit_of_work(device("pad-1")) as uow:  # the customers rate on the pads
-        engine.rate_visit(uow, "A001", 4)  # T02's customer
-        engine.rate_visit(uow, "A002", 5)  # T01's customer
     # 10:30 two complaints: "waiting" (resolved on day 2 at 12:30, 26 h) and "staff" (open)
     return {"waiting1": file_complaint(db, "waiting"), "staff": file_complaint(db, "staff")}
 
@@ -98,6 +99,8 @@ def play_day2(db: Database, clock: ManualClock, refs: dict[str, str]) -> None:
     clock.advance(minutes=15)  # 10:25
     with db.unit_of_work(actor("T03")) as uow:
         engine.finish(uow, 4)
+    with db.unit_of_work(device("pad-4")) as uow:
+        engine.rate_visit(uow, "A001", 3)  # the account hop: T03
     clock.advance(minutes=35)  # 11:00 A002 arrives; T02 calls C001 after 3600 s (target 20)
     with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")  # A002
@@ -111,18 +114,18 @@ def play_day2(db: Database, clock: ManualClock, refs: dict[str, str]) -> None:
     clock.advance(minutes=4)  # 11:09
     with db.unit_of_work(actor("T01")) as uow:
         engine.finish(uow, 1)
+    with db.unit_of_work(device("pad-1")) as uow:
+        engine.rate_visit(uow, "A002", 1)  # T01
     clock.advance(minutes=11)  # 11:20 C001 served in 1200 s; A003 arrives
     with db.unit_of_work(actor("T02")) as uow:
         engine.finish(uow, 5)
+    with db.unit_of_work(device("pad-5")) as uow:
+        engine.rate_visit(uow, "C001", 5)  # T02
     with db.unit_of_work(actor("G01")) as uow:
         engine.issue_ticket(uow, "cash")  # A003
     clock.advance(minutes=5)  # 11:25 A003 leaves without being called
     with db.unit_of_work(actor("G01")) as uow:
         engine.cancel(uow, "A003", reason="left")
-    with db.unit_of_work(device("pad-1")) as uow:
-        engine.rate_visit(uow, "A001", 3)  # the account hop: T03
-        engine.rate_visit(uow, "A002", 1)  # T01
-        engine.rate_visit(uow, "C001", 5)  # T02
     clock.advance(minutes=35)  # 12:00
     resolve(db, refs["waiting2"], clock.now())
     clock.advance(minutes=30)  # 12:30
@@ -131,7 +134,9 @@ def play_day2(db: Database, clock: ManualClock, refs: dict[str, str]) -> None:
 
 def report(db: Database, first: date, last: date, **options: Any) -> Report:
     with db.read() as session:
-        return build_report(session, first, last, now=db.clock.now(), **options)
+        return build_report(
+            session, first, last, reader=actor("M01"), now=db.clock.now(), **options
+        )
 
 
 def test_a_small_day_matches_the_hand_computation(
@@ -258,7 +263,9 @@ def test_two_days_by_day_and_over_the_range(db: Database, clock: ManualClock) ->
     assert (waiting.count, waiting.resolved, waiting.avg_resolve_h) == (2, 2, 14.0)
     assert (staff.count, staff.open, staff.max_resolve_h) == (1, 1, None)
     with db.read() as session:
-        later = build_report(session, DAY1, DAY2, now=clock.now() + timedelta(days=3))
+        later = build_report(
+            session, DAY1, DAY2, reader=actor("M01"), now=clock.now() + timedelta(days=3)
+        )
     assert later.complaint_figures.overdue == later.complaints_by_category["staff"].overdue == 1
     assert report(db, DAY2, DAY2).complaints == 1  # filed on day 2
 

@@ -8,7 +8,6 @@ PostgreSQL restart.
 
 from __future__ import annotations
 
-import os
 import queue
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ from lobby import engine
 from lobby.cli.main import main
 from lobby.db import Database
 from lobby.errors import DatabaseUnavailable
-from tests.helpers import actor, as_staff
+from tests.helpers import ManualClock, actor, as_staff, environment_at
 from tests.pgserver import PostgresServer
 
 
@@ -186,7 +185,7 @@ def test_events_follow_reconnects_after_a_postgresql_restart(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=os.environ.copy(),
+        env=environment_at(ManualClock()),
     ) as follower:
         try:
             assert follower.stdout is not None

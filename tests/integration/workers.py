@@ -46,7 +46,14 @@ class PoolError(AssertionError):
 
 
 def queue_rounds(
-    *, index: int, url: str, rounds: int, seed: int, counters: int = 8, no_show_every: int = 5
+    *,
+    index: int,
+    url: str,
+    rounds: int,
+    seed: int,
+    counters: int = 8,
+    no_show_every: int = 5,
+    busy_timeout_ms: int = 2_000,
 ) -> Job:
     """Issue, call and finish at a counter shared with another worker, ``rounds`` times.
 
@@ -57,7 +64,9 @@ def queue_rounds(
     it finishes (or marks no-show every ``no_show_every``-th round), by number.
 
     The job never raises: it returns what it did so far, with the traceback of the
-    first unexpected error under ``"error"``.
+    first unexpected error under ``"error"``, and how often a busy SQLite made it
+    pause and try again under ``"busy_retries"`` (SQLite itself waits
+    ``busy_timeout_ms`` before that).
     """
     from sqlalchemy import select
 
@@ -67,7 +76,9 @@ def queue_rounds(
     from lobby.models import Service
     from tests.helpers import actor as test_actor
 
-    db = Database.open(url)
+    db = Database.open(url, busy_timeout_ms=busy_timeout_ms)
+    retries: list[int] = []
+    db.busy.listeners.append(lambda attempt, _waited: retries.append(attempt))
     with db.read() as session:  # connect (and warm up) before the start line
         codes = sorted(session.scalars(select(Service.code).where(Service.active)))
     rng = random.Random(seed)
@@ -86,6 +97,7 @@ def queue_rounds(
             "no_show": [],
             "nothing_to_call": 0,
             "counter_busy": 0,
+            "busy_retries": retries,
             "error": None,
         }
         step = "start"

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import random
 import statistics
+from dataclasses import fields
 from datetime import date, timedelta
 
 import pytest
 
 from lobby.reports.figures import (
     HIST_BINS,
+    TALLY_KEYS,
     WAIT_BIN_S,
     DaySums,
+    Figures,
     Period,
+    Tally,
     exact_p90,
     pack_hist,
     unpack_hist,
@@ -89,3 +93,13 @@ def test_day_runs_split_at_gaps_and_length() -> None:
         (d, d + timedelta(1)),
         (d + timedelta(2), d + timedelta(2)),
     ]
+
+
+def test_sums_and_figures_share_one_tally() -> None:
+    assert tuple(f.name for f in fields(Tally)) == TALLY_KEYS
+    assert tuple(f.name for f in fields(Figures))[: len(TALLY_KEYS)] == TALLY_KEYS
+    assert tuple(f.name for f in fields(DaySums))[: len(TALLY_KEYS)] == TALLY_KEYS
+    day = DaySums(issued=3, served=2, called=3, no_show=1)
+    total = DaySums(issued=1, expired=1)
+    total.add_tally(day)
+    assert (total.issued, total.served, total.no_show, total.expired) == (4, 2, 1, 1)

@@ -1,17 +1,22 @@
 """The banner an app shows when one of ``lobby doctor``'s cheap checks fails at its start.
 
-The checks (schema, file permissions, free disk, last backup) take milliseconds, so
-they run before the window opens; the banner names each failed check in Chinese and
-English terms and stays until the app is restarted with the problem fixed.
+The checks (schema, file permissions, free disk, last backup) take milliseconds; they
+run once the window is on screen (``ui.common.running``). The banner names each failed
+check in Chinese and English terms and stays until the app is restarted with the
+problem fixed.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QVBoxLayout, QWidget
 
 from lobby.db import Database
-from lobby.lifecycle.doctor import Check, Doctor, failed
 from lobby.settings import Settings
+
+if TYPE_CHECKING:
+    from lobby.lifecycle.doctor import Check
 
 #: Chinese names of the checks, shown before the English detail.
 CHECK_NAMES_ZH = {
@@ -58,6 +63,8 @@ def check_at_start(
     window: QWidget, db: Database, settings: Settings | None = None
 ) -> HealthBanner | None:
     """Run the cheap checks; show a banner on ``window`` when one fails (and return it)."""
+    from lobby.lifecycle.doctor import Doctor, failed  # after the window is shown
+
     bad = failed(Doctor(settings or Settings(), db).run(cheap=True))
     if not bad:
         return None

@@ -6,12 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from lobby.db import Database
 from lobby.settings import Settings
 from ui.common.app import make_app
+from ui.common.busy_notice import watch_busy
 from ui.common.health import check_at_start
+from ui.common.kiosk import Kiosk
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
 
@@ -36,6 +39,9 @@ class App(Generic[W]):
         runner: Runs the app's reads and operations off the GUI thread.
         window: The main window (not shown yet).
         devices: The devices it owns, closed last.
+        fill: What reads the window's first data, when ``bootstrap`` was asked to
+            leave that until the window is on screen (``window_first``); ``None``
+            when it has been done.
     """
 
     settings: Settings
@@ -44,6 +50,7 @@ class App(Generic[W]):
     runner: TaskRunner
     window: W
     devices: tuple[Device, ...] = ()
+    fill: Callable[[], None] | None = None
 
     def close(self) -> None:
         """Close the window, stop the feed, finish the tasks, then close the devices."""
@@ -57,22 +64,67 @@ class App(Generic[W]):
 def open_database(settings: Settings) -> Database:
     """The database ``settings`` names, on the clock it names."""
     return Database.open(
-        settings.db, clock=settings.clock(), synchronous=settings.sqlite_synchronous
+        settings.db,
+        clock=settings.clock(),
+        busy_deadline_s=settings.busy_deadline_s,
+        synchronous=settings.sqlite_synchronous,
     )
 
 
-def run(build: Callable[[], App[Any]], *, size: tuple[int, int], full_screen: bool = False) -> int:
-    """Create the QApplication, build the app, show it and run the event loop.
+class _FirstPaint(QObject):
+    """Calls ``then`` once, on the event loop's turn after ``window`` first painted."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Wait for the first paint; the filter sees it before the window paints."""
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
+
+
+def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
+    """Run ``then`` once ``window`` is on screen (after its first paint)."""
+    _FirstPaint(window, then)
+
+
+def run(
+    build: Callable[[], App[Any]],
+    *,
+    size: tuple[int, int],
+    full_screen: bool = False,
+    kiosk: bool = False,
+) -> int:
+    """Create the QApplication, build the app, show it, then fill it, and run the event loop.
+
+    The window is shown first; its first reads (``App.fill``) and the start-up health
+    check run once it has painted, and the window fills as their data arrives.
 
     Args:
-        build: The app's ``bootstrap`` with its arguments bound.
+        build: The app's ``bootstrap`` with its arguments bound (``window_first=True``).
         size: The window's size unless full screen.
-        full_screen: Show the window full screen (kiosk, hall display).
+        full_screen: Show the window full screen (hall display).
+        kiosk: Full screen with no window controls, left only with a manager's PIN
+            (:mod:`ui.common.kiosk`).
     """
     qt = make_app()
     app = build()
-    check_at_start(app.window, app.db, app.settings)
-    if full_screen:
+
+    def fill() -> None:
+        if app.fill is not None:
+            app.fill()
+            app.fill = None
+        check_at_start(app.window, app.db, app.settings)
+
+    after_first_paint(app.window, fill)
+    watch_busy(app.window, app.db, app.runner)
+    if kiosk:
+        Kiosk(app.window, app.db).show()
+    elif full_screen:
         app.window.showFullScreen()
     else:
         app.window.resize(*size)

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTranslator, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 
-from lobby.config import RESOURCES
+from ui.common.translations import english
 
-TRANSLATIONS = RESOURCES / "translations"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CONTEXT = "Labels"
 
@@ -29,6 +28,8 @@ CATEGORY_LABELS = {
     "vip": str(QT_TRANSLATE_NOOP("Labels", "贵宾")),
     "appointment": str(QT_TRANSLATE_NOOP("Labels", "预约")),
 }
+#: Said instead of a wait when no staffed counter serves the service (``unserved``).
+UNSERVED = str(QT_TRANSLATE_NOOP("Labels", "暂无窗口办理此业务"))
 #: Complaint categories of ``lobby.engine.visits.COMPLAINT_CATEGORIES``.
 COMPLAINT_LABELS = {
     "service": str(QT_TRANSLATE_NOOP("Labels", "服务质量")),
@@ -65,9 +66,7 @@ class Language(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.code = "zh"
-        self._translator = QTranslator(self)
-        if not self._translator.load(str(TRANSLATIONS / "greeter_en.qm")):
-            raise FileNotFoundError(TRANSLATIONS / "greeter_en.qm")
+        self._translator = english("greeter", self)
 
     @property
     def english(self) -> bool:
@@ -103,6 +102,10 @@ class Language(QObject):
         if self.english:  # not %b: Qt sets the C library's locale from the system
             return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
         return f"{moment.year}年{moment.month}月{moment.day}日"
+
+    def queue_wait(self, unserved: bool, low: int, high: int) -> str:
+        """A newcomer's wait, or that no counter serves the service now."""
+        return label(UNSERVED) if unserved else self.wait_range(low, high)
 
     def wait_range(self, low: int, high: int) -> str:
         """An expected wait in minutes, e.g. ``约 5–10 分钟``."""

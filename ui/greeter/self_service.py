@@ -97,12 +97,13 @@ class SelfServicePage(QWidget):
         self.suggestion.setText(lang.pick(s.self_service_zh, s.self_service_en))
         other = s.self_service_zh if lang.english else s.self_service_en
         self.other_language.setText(other or "")
+        wait = lang.queue_wait(s.unserved, s.wait_low_min, s.wait_high_min)
         if s.waiting:
             self.queue.setText(
-                self.tr("在柜台办理需排队：等候 {n} 人，{wait}").format(
-                    n=s.waiting, wait=lang.wait_range(s.wait_low_min, s.wait_high_min)
-                )
+                self.tr("在柜台办理需排队：等候 {n} 人，{wait}").format(n=s.waiting, wait=wait)
             )
+        elif s.unserved:
+            self.queue.setText(wait)
         else:
             self.queue.setText(self.tr("柜台现在无人等候"))
 

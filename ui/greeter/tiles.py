@@ -83,9 +83,12 @@ class ServiceTile(QPushButton):
         self.name.setText(f"{s.prefix}  {s.name_zh}")
         self.name_en.setText(s.name_en)
         self.description.setText(lang.pick(s.description_zh, s.description_en))
+        wait = lang.queue_wait(s.unserved, s.wait_low_min, s.wait_high_min)
         if s.waiting:
             people = self.tr("等候 {n} 人").format(n=s.waiting)
-            self.queue.setText(f"{people}  {lang.wait_range(s.wait_low_min, s.wait_high_min)}")
+            self.queue.setText(f"{people}  {wait}")
+        elif s.unserved:
+            self.queue.setText(wait)
         else:
             self.queue.setText(self.tr("无人等候"))
         self.badge.setText(self.tr("可自助") if s.self_service else "")

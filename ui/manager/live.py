@@ -19,6 +19,12 @@ STATUS_TEXT = {
     "closed": "关闭 closed",
 }
 PHASE_TEXT = {"called": "叫号中 called", "serving": "办理中 serving"}
+#: A rating pad as far as anyone can tell (a silent pad is not "offline": we do not know).
+PAD_TEXT = {
+    "online": "在线 online",
+    "unknown": "无响应 status unknown",
+    "offline": "已关闭 off",
+}
 #: A service running this much past its mean is tinted amber.
 LONG_SERVICE_FACTOR = 2.0
 
@@ -43,6 +49,13 @@ def _status_text(counter: FloorCounter) -> str:
     if counter.break_reason:
         text += f" · {BREAK_WORDS.get(counter.break_reason, counter.break_reason)}"
     return text
+
+
+def _staff_text(counter: FloorCounter) -> str:
+    """Who is signed in, and whether their console has gone silent."""
+    if counter.staff and counter.console_silent:
+        return f"{counter.staff} · 终端无响应 console not heard from"
+    return counter.staff or ""
 
 
 class LivePage(QWidget):
@@ -70,7 +83,7 @@ class LivePage(QWidget):
 
         self.counters = DataTable(
             ["窗口 Counter", "状态 Status", "柜员 Staff", "票号 Ticket", "业务 Service",
-             "阶段 Phase", "已用时 Time", "办结 Served"]
+             "阶段 Phase", "已用时 Time", "办结 Served", "评价器 Pad"]
         )  # fmt: skip
         self.queues = DataTable(
             ["业务 Service", "等候 Waiting", "最长 Longest", "预计 Predicted",
@@ -128,7 +141,7 @@ class LivePage(QWidget):
                 f"{q.name_zh} {q.name_en}",
                 str(q.waiting),
                 f"{q.longest_wait_min:.0f} min",
-                f"{q.predicted_wait_min:.0f} min ({q.low_min}–{q.high_min})",
+                f"{q.predicted_wait_min:.0f} min ({q.wait_low_min}–{q.wait_high_min})",
                 f"{q.target_wait_min} min",
                 "⚠ 超标 past target" if q.heading_past_target else "",
             ])  # fmt: skip
@@ -147,14 +160,16 @@ class LivePage(QWidget):
             rows.append([
                 c.name_zh,
                 _status_text(c),
-                c.staff or "",
+                _staff_text(c),
                 c.ticket or "",
                 f"{c.service_zh} {c.service_en}" if c.ticket else "",
                 PHASE_TEXT.get(c.phase or "", ""),
                 clock_text(c.seconds_so_far(now)),
                 str(c.served_today),
+                PAD_TEXT.get(c.pad or "", ""),
             ])  # fmt: skip
-            tints.append(GOOD if c.phase == "serving" else None if c.status == "open" else WARN)
+            tint = GOOD if c.phase == "serving" else None if c.status == "open" else WARN
+            tints.append(WARN if c.console_silent or c.pad == "unknown" else tint)
         self.counters.fill(rows, tints)
 
     def _tick(self) -> None:

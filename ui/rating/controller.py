@@ -7,7 +7,8 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from lobby import engine
 from lobby.access import Credential
 from lobby.db import Database
-from lobby.engine.rating_pad import pad_actor, pad_started, pad_stopped
+from lobby.engine.presence import HEARTBEAT_S
+from lobby.engine.rating_pad import pad_actor, pad_heartbeat, pad_started, pad_stopped
 from lobby.errors import InvalidInput, LobbyError
 from lobby.keyfiles import device_key
 from lobby.views import EventView
@@ -25,6 +26,8 @@ class RatingPadController(QObject):
 
     Attributes:
         timer: Ends the question after ``timeout_ms`` (tests fire it themselves).
+        heartbeat: Tells the counter's console, every :data:`HEARTBEAT_S` seconds, that
+            the pad still runs; a crashed pad stops beating and shows as "status unknown".
         number: The ticket being rated, while the faces are shown.
 
     Signals:
@@ -58,7 +61,8 @@ class RatingPadController(QObject):
         if key is None:
             raise InvalidInput(
                 f"this rating pad is not enrolled: a manager runs "
-                f"`lobby device-enrol {self.actor} --role rating_pad` on this machine"
+                f"`lobby device-enrol {self.actor} --role rating_pad --counter {counter}` "
+                "on this machine"
             )
         self.credential: Credential = key
         self.number: str | None = None
@@ -70,14 +74,28 @@ class RatingPadController(QObject):
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(THANKS_MS)
         self.thanks_timer.timeout.connect(self.welcome)
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setInterval(HEARTBEAT_S * 1000)
+        self.heartbeat.timeout.connect(self.beat)
 
     def start(self) -> None:
-        """Tell the counter's console that a pad now takes the ratings."""
+        """Tell the counter's console that a pad now takes the ratings, and keep beating."""
         self._journal(pad_started)
+        self.heartbeat.start()
 
     def stop(self) -> None:
         """Tell the console the pad is gone (it asks on its own panel again)."""
+        self.heartbeat.stop()
         self._journal(pad_stopped)
+
+    def beat(self) -> None:
+        """The pad still runs (off the GUI thread; a refusal is shown on the pad)."""
+        key, counter = self.credential, self.counter
+
+        def work() -> None:
+            self._db.run(key, lambda uow: pad_heartbeat(uow, counter))
+
+        self._runner.run_latest("heartbeat", work, lambda _: None, self._failed)
 
     @Slot(list)
     def on_events(self, events: list[EventView]) -> None:

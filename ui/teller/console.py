@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lobby.clock import zone
 from lobby.engine.missed import UNDO_WINDOW
+from lobby.engine.presence import PadPresence
 from lobby.queries.counter_view import CounterOverview
 from ui.common.breaks import BREAK_WORDS
 from ui.teller.current import CurrentCustomer
@@ -38,6 +40,24 @@ ACTIONS = [
 
 
 STATUS_WORDS = {"open": "开放 open", "break": "暂停 on break", "closed": "关闭 closed"}
+
+
+def pad_text(pad: PadPresence | None, timezone: str) -> str:
+    """The counter's rating pad as far as anyone can tell ("" when it never had one).
+
+    A pad that fell silent is "status unknown", not "off": it may still be running.
+    """
+    if pad is None:
+        return ""
+    if pad.status == "online":
+        return "评价器在线 rating pad online"
+    if pad.status == "offline":
+        return "评价器已关闭，本机询问 rating pad off: asking here"
+    seen = pad.last_seen.astimezone(zone(timezone))
+    return (
+        f"评价器 {seen:%H:%M:%S} 后无响应，本机询问 "
+        f"rating pad silent since {seen:%H:%M:%S}: status unknown, asking here"
+    )
 
 
 class ConsolePage(QWidget):
@@ -202,6 +222,9 @@ class ConsolePage(QWidget):
             reason = BREAK_WORDS.get(view.on_break.reason, view.on_break.reason)
             state += f" · {reason} {seconds // 60:02d}:{seconds % 60:02d}"
         parts = [f"{view.name_zh} {view.name_en}", who, state]
+        pad = pad_text(view.pad, view.timezone)
+        if pad:
+            parts.append(pad)
         day = view.teller_day
         if day is not None:
             mean = f"{day.mean_service_min:.1f}" if day.mean_service_min is not None else "-"

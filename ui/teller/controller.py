@@ -6,16 +6,23 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from lobby import engine
 from lobby.db import Database, UnitOfWork
-from lobby.engine.occupancy import sign_in_at_counter
+from lobby.engine.occupancy import console_heartbeat, require_holder, sign_in_at_counter
+from lobby.engine.presence import HEARTBEAT_S
 from lobby.engine.rating_pad import console_rating_actor
-from lobby.errors import CounterOccupied, LobbyError, NothingToCall
+from lobby.errors import (
+    CounterLost,
+    CounterOccupied,
+    LobbyError,
+    NothingToCall,
+    PinChangeRequired,
+)
 from lobby.keyfiles import device_key
 from lobby.queries.counter_view import CounterOverview, counter_overview
-from lobby.staff import StaffView
+from lobby.staff import StaffView, change_pin
 from lobby.views import EventView
 from lobby.vocabulary import (
     CONFIG_CHANGES,
@@ -51,6 +58,15 @@ class TellerController(QObject):
             after journal events never mark the console busy.
         signed_out(): The teller left the counter (or another took it over).
         occupied(str): Sign-in refused: another teller holds the counter (who).
+        pin_change_needed(str): A PIN typed (the teller's or the approving manager's)
+            was right but must be changed first: the window asks for a new one and
+            calls :meth:`change_pin`.
+
+    Attributes:
+        heartbeat: While signed in, tells the database every :data:`HEARTBEAT_S`
+            seconds that this console still runs (a crashed console stops, and its
+            counter lapses to the next teller); each beat also re-reads the overview,
+            so a pad that fell silent is shown as such.
     """
 
     overview_changed = Signal(object)
@@ -61,6 +77,7 @@ class TellerController(QObject):
     busy_changed = Signal(bool)
     signed_out = Signal()
     occupied = Signal(str)
+    pin_change_needed = Signal(str)
 
     def __init__(self, db: Database, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +87,11 @@ class TellerController(QObject):
         self.staff: StaffView | None = None
         self.overview: CounterOverview | None = None
         self._acting = 0
+        # the sign-in waiting for a PIN change: (whose, their PIN, the sign-in's arguments)
+        self._pending: tuple[str, str, tuple[str, str, int, str | None, str | None]] | None = None
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setInterval(HEARTBEAT_S * 1000)
+        self.heartbeat.timeout.connect(self.beat)
 
     def now(self) -> datetime:
         """The database clock's time (tests move it by hand)."""
@@ -89,23 +111,47 @@ class TellerController(QObject):
 
         With a manager's id and PIN, an occupied counter is taken over (journalled).
         """
+        attempt = (code, pin, counter, manager, manager_pin)
 
         def work() -> tuple[StaffView, CounterOverview]:
-            staff = sign_in_at_counter(
-                self._db, code, pin, counter, manager=manager, manager_pin=manager_pin
-            )
+            try:
+                staff = sign_in_at_counter(
+                    self._db, code, pin, counter, manager=manager, manager_pin=manager_pin
+                )
+            except PinChangeRequired as exc:
+                mine = exc.staff == code.strip().upper()
+                self._pending = (exc.staff, pin if mine else manager_pin or "", attempt)
+                raise
             with self._db.read() as session:
                 return staff, counter_overview(session, counter, self._db.clock.now())
 
         def done(result: tuple[StaffView, CounterOverview]) -> None:
             self.staff, overview = result
             self.counter = counter
+            self.heartbeat.start()
             self.signed_in.emit(self.staff)  # the header names the teller from the first frame
             self._show(overview)
             if overview.current is not None:
                 self.notice.emit(f"已恢复 {overview.current.number} / restored open ticket", "info")
 
         self._run_action(work, done)
+
+    def change_pin(self, code: str, new_pin: str) -> None:
+        """Change the PIN that must change (see :attr:`pin_change_needed`), then sign in."""
+        if self._pending is None or self._pending[0] != code:
+            return
+        _, old, (teller, pin, counter, manager, manager_pin) = self._pending
+        self._pending = None
+        if code == teller.strip().upper():
+            pin = new_pin
+        else:
+            manager_pin = new_pin
+        device = f"counter-{counter}"
+
+        def work() -> None:
+            change_pin(self._db, code, old, new_pin, device=device, session=False)
+
+        self._run_action(work, lambda _: self.sign_in(teller, pin, counter, manager, manager_pin))
 
     def sign_out(self, why: str = "sign_out") -> None:
         """Leave the counter (``why`` is ``idle`` when the console timed out)."""
@@ -129,8 +175,22 @@ class TellerController(QObject):
         self._run_action(work, done)
 
     def _leave(self) -> None:
+        self.heartbeat.stop()
         self.counter, self.staff, self.overview = None, None, None
         self.signed_out.emit()
+
+    def beat(self) -> None:
+        """Say this console still runs, and re-read the overview (never marks it busy)."""
+        if self.counter is None or self.staff is None or self.staff.credential is None:
+            return
+        counter, actor = self.counter, self.staff.credential
+
+        def work() -> CounterOverview:
+            self._db.run(actor, lambda uow: console_heartbeat(uow, counter))
+            with self._db.read() as session:
+                return counter_overview(session, counter, self._db.clock.now())
+
+        self._runner.run_latest("heartbeat", work, self._show, self._error)
 
     @property
     def busy(self) -> bool:
@@ -252,7 +312,7 @@ class TellerController(QObject):
         if actor is None:
             self.notice.emit(
                 f"评价面板未登记 / this console's rating panel is not enrolled "
-                f"(`lobby device-enrol {panel} --role rating_pad`)",
+                f"(`lobby device-enrol {panel} --role rating_pad --counter {self.counter}`)",
                 "error",
             )
             return
@@ -286,8 +346,11 @@ class TellerController(QObject):
         counter, actor = self.counter, self.staff.credential
 
         def work() -> tuple[Any, CounterOverview]:
-            with self._db.unit_of_work(actor) as uow:
-                result = op(uow, counter)
+            def step(uow: UnitOfWork) -> Any:
+                require_holder(uow, counter)  # a console that lost its counter acts no more
+                return op(uow, counter)
+
+            result = self._db.run(actor, step)  # again while busy
             with self._db.read() as session:
                 return result, counter_overview(session, counter, self._db.clock.now())
 
@@ -338,8 +401,16 @@ class TellerController(QObject):
         self.overview_changed.emit(overview)
 
     def _error(self, exc: LobbyError) -> None:
+        if isinstance(exc, PinChangeRequired):
+            self.pin_change_needed.emit(exc.staff)
+            return
         if isinstance(exc, CounterOccupied):
             self.occupied.emit(str(exc))
+            return
+        if isinstance(exc, CounterLost):
+            if self.staff is not None:
+                self._leave()
+            self.notice.emit(f"本窗口已失去此柜台，请重新登录 / {exc}", "warn")
             return
         level = "warn" if isinstance(exc, NothingToCall) else "error"
         text = "没有等候的客户 / " + str(exc) if isinstance(exc, NothingToCall) else str(exc)

@@ -22,6 +22,7 @@ def bootstrap(
     *,
     counter: int | None = None,
     staff: str = "",
+    window_first: bool = False,
 ) -> App[TellerWindow]:
     """Build a teller console: runner, controller, feed and window.
 
@@ -30,22 +31,34 @@ def bootstrap(
         db: The branch's database, when already open.
         counter: Preselect this counter on the sign-in page.
         staff: Prefill the staff id.
+        window_first: Leave reading the counters for the sign-in page to ``App.fill``,
+            for once the window is on screen.
     """
     db = db or open_database(settings)
-    with db.read() as session:
-        counters = counter_choices(session)
     runner = TaskRunner()
     controller = TellerController(db, runner)
-    window = TellerWindow(controller, runner, counters, counter)
+    window = TellerWindow(controller, runner, [], counter)
     if staff:
         window.sign_in.staff.setText(staff)
         window.sign_in.pin.setFocus()
     feed = LiveFeed(db, after_id=None)
     feed.events.connect(controller.on_events)
     feed.start()
-    return App(settings, db, feed, runner, window)
+
+    def fill() -> None:
+        with db.read() as session:
+            window.sign_in.set_counters(counter_choices(session), counter)
+
+    app = App(settings, db, feed, runner, window, fill=fill)
+    if not window_first:
+        fill()
+        app.fill = None
+    return app
 
 
 def run(settings: Settings, db: Database, counter: int | None, staff: str | None = None) -> int:
     """Show the teller console and run the event loop."""
-    return run_app(lambda: bootstrap(settings, db, counter=counter, staff=staff or ""), size=SIZE)
+    return run_app(
+        lambda: bootstrap(settings, db, counter=counter, staff=staff or "", window_first=True),
+        size=SIZE,
+    )

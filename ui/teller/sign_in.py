@@ -21,10 +21,7 @@ class SignInPage(SignInForm):
 
     def __init__(self, counters: list[tuple[int, str]], preset: int | None = None) -> None:
         self.counter = QComboBox()
-        for number, name in counters:
-            self.counter.addItem(name, number)
-        if preset is not None and (index := self.counter.findData(preset)) >= 0:
-            self.counter.setCurrentIndex(index)
+        self.set_counters(counters, preset)
         super().__init__("柜员登录  Teller sign-in", "T01", (("窗口 Counter", self.counter),))
         self.button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
@@ -52,6 +49,14 @@ class SignInPage(SignInForm):
         self.takeover_button.clicked.connect(self._take_over)
         self.manager_pin.returnPressed.connect(self._take_over)
         self.counter.currentIndexChanged.connect(lambda _: self.takeover.hide())
+
+    def set_counters(self, counters: list[tuple[int, str]], preset: int | None = None) -> None:
+        """Offer ``counters`` (number, name), with ``preset`` chosen if it is one of them."""
+        self.counter.clear()
+        for number, name in counters:
+            self.counter.addItem(name, number)
+        if preset is not None and (index := self.counter.findData(preset)) >= 0:
+            self.counter.setCurrentIndex(index)
 
     def show_occupied(self, text: str) -> None:
         """Another teller holds the counter: say who, and offer a manager's takeover."""

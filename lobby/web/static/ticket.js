@@ -1,4 +1,8 @@
 // The ticket page, live: the server sends the status fragment whenever it changes.
+// When the ticket is called the page turns full-screen colour, vibrates, plays the
+// chime and shows a notification where the browser permits; the tab's title flashes
+// the call too, until the customer looks (the fallback where notifications are not
+// allowed). The near-turn alert vibrates and notifies the same way.
 (function () {
   "use strict";
   var main = document.getElementById("ticket");
@@ -25,6 +29,28 @@
     try { new Notification(message); } catch (e) { /* some phones allow it only from a worker */ }
   }
 
+  var title = document.title;
+  var flashing = null;
+
+  function flashTitle(message) {
+    stopFlash();
+    var on = false;
+    flashing = window.setInterval(function () {
+      on = !on;
+      document.title = on ? message : title;
+    }, 1000);
+    document.title = message;
+  }
+
+  function stopFlash() {
+    if (flashing !== null) { window.clearInterval(flashing); flashing = null; }
+    document.title = title;
+  }
+
+  function seen() { if (document.visibilityState === "visible" && document.hasFocus()) { stopFlash(); } }
+  document.addEventListener("visibilitychange", seen);
+  window.addEventListener("focus", seen);
+
   function react() {
     var el = current();
     if (!el) { return; }
@@ -35,11 +61,15 @@
       buzz([400, 200, 400, 200, 400]);
       ring();
       var said = el.querySelector(".state");
-      notify(said ? said.textContent : "");
+      var message = said ? said.textContent.trim() : "";
+      notify(message);
+      flashTitle("\u25B6 " + message);
+    } else if (state !== "called") {
+      stopFlash();
     }
     if (near && !nearShown) {
       nearShown = true;
-      if (lastState !== null) { buzz([300, 150, 300]); notify(near.textContent); }
+      if (lastState !== null) { buzz([300, 150, 300]); notify(near.textContent.trim()); }
     }
     lastState = state;
   }
