@@ -271,6 +271,40 @@ def authorise(uow: UnitOfWork, op: Op) -> Principal:
     return who
 
 
+def figures_scope(session: Session, credential: Credential, now: datetime) -> str | None:
+    """Whose staff figures ``credential`` may read (reports per teller, the journal).
+
+    Checked in the read's own session, as a unit of work checks its actor.
+
+    Returns:
+        ``None`` for a role allowed :data:`Op.READ_STAFF_FIGURES` (everyone's), else the
+        signed-in member's own staff id (their own figures only).
+
+    Raises:
+        AuthenticationFailed: The credential does not hold.
+        PermissionDenied: A device or the system asks: staff figures are for staff.
+    """
+    who = authenticate(session, credential, now)
+    if who.role in OPERATION_ROLES[Op.READ_STAFF_FIGURES]:
+        return None
+    if who.kind != "staff":
+        raise PermissionDenied(f"{who.code} is a {who.role}: staff figures are for staff")
+    return who.code
+
+
+def require_figures_reader(session: Session, credential: Credential, now: datetime) -> Principal:
+    """Refuse anyone but a role allowed :data:`Op.READ_STAFF_FIGURES` (the audit list).
+
+    Raises:
+        AuthenticationFailed: The credential does not hold.
+        PermissionDenied: Another role.
+    """
+    who = authenticate(session, credential, now)
+    if who.role not in OPERATION_ROLES[Op.READ_STAFF_FIGURES]:
+        raise PermissionDenied(f"{who.code} is a {who.role}: only a manager may do this")
+    return who
+
+
 def open_session(
     session: Session,
     member: Staff,

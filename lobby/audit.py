@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Credential, require_figures_reader
 from lobby.errors import InvalidInput
 from lobby.journal import event_views, journal_select
-from lobby.manager_auth import require_manager
 from lobby.models import Event, Ticket
 from lobby.views import EventView, JsonView
 
@@ -56,19 +56,23 @@ class AuditPage(JsonView):
     next_before_id: int | None
 
 
-def search_journal(session: Session, staff_code: str, query: AuditQuery) -> AuditPage:
+def search_journal(
+    session: Session, reader: Credential, query: AuditQuery, now: datetime | None = None
+) -> AuditPage:
     """The journal filtered by ``query``, newest first, one page at a time.
 
     Args:
         session: A read session.
-        staff_code: The manager asking.
+        reader: The manager asking (their credential, checked here).
         query: The filters and page.
+        now: The time the credential is checked at (default: the wall clock).
 
     Raises:
-        PermissionDenied: ``staff_code`` is not an active manager.
+        AuthenticationFailed: ``reader`` does not hold.
+        PermissionDenied: ``reader`` is not an active manager.
         InvalidInput: A naive time, an empty range or a page size out of bounds.
     """
-    require_manager(session, staff_code)
+    require_figures_reader(session, reader, now or datetime.now(UTC))
     if not 1 <= query.page_size <= MAX_PAGE:
         raise InvalidInput(f"a page holds 1 to {MAX_PAGE} events")
     for bound in (query.since, query.until):
@@ -98,7 +102,9 @@ def search_journal(session: Session, staff_code: str, query: AuditQuery) -> Audi
     return AuditPage(events, events[-1].id if more and events else None)
 
 
-def event_kinds(session: Session, staff_code: str) -> tuple[str, ...]:
+def event_kinds(
+    session: Session, reader: Credential, now: datetime | None = None
+) -> tuple[str, ...]:
     """Every event kind the journal holds, for the audit screen's filter (manager only)."""
-    require_manager(session, staff_code)
+    require_figures_reader(session, reader, now or datetime.now(UTC))
     return tuple(session.scalars(select(Event.kind).distinct().order_by(Event.kind)))

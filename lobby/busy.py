@@ -38,23 +38,42 @@ class BusyPolicy:
     listeners: list[BusyListener] = field(default_factory=list)
     _random: random.Random = field(default_factory=random.Random, repr=False)
 
-    def pauses(self) -> Iterator[float]:
-        """Pauses between attempts, jittered and growing, while the deadline allows.
+    def pauses(self) -> BusyWait:
+        """Pauses between attempts, jittered and growing, while the deadline allows."""
+        return BusyWait(self)
 
-        Raises:
-            DatabaseUnavailable: When the deadline has passed (after the last pause).
-        """
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            waited = time.monotonic() - started
-            if waited >= self.deadline_s:
-                raise DatabaseUnavailable(
-                    f"the database stayed busy for {waited:.0f} s (other programs were "
-                    "writing); try again, or raise LOBBY_BUSY_DEADLINE_S"
-                )
-            attempt += 1
-            for listener in self.listeners:
-                listener(attempt, waited)
-            ceiling = min(MAX_PAUSE_S, FIRST_PAUSE_S * 2**attempt)
-            yield min(self._random.uniform(ceiling / 2, ceiling), self.deadline_s - waited)
+
+class BusyWait:
+    """One action's wait for a busy database: its pauses, its start and its deadline.
+
+    Iterating yields the next pause; past the deadline it raises
+    :class:`~lobby.errors.DatabaseUnavailable` instead.
+    """
+
+    def __init__(self, policy: BusyPolicy) -> None:
+        self._policy = policy
+        self.started = time.monotonic()
+        self.deadline = self.started + policy.deadline_s
+        self.attempt = 0
+
+    @property
+    def waited(self) -> float:
+        """Seconds since the action began."""
+        return time.monotonic() - self.started
+
+    def __iter__(self) -> Iterator[float]:
+        return self
+
+    def __next__(self) -> float:
+        waited = self.waited
+        if waited >= self._policy.deadline_s:
+            raise DatabaseUnavailable(
+                f"the database stayed busy for {waited:.0f} s (other programs were "
+                "writing); try again, or raise LOBBY_BUSY_DEADLINE_S"
+            )
+        self.attempt += 1
+        for listener in self._policy.listeners:
+            listener(self.attempt, waited)
+        ceiling = min(MAX_PAUSE_S, FIRST_PAUSE_S * 2**self.attempt)
+        pause = self._policy._random.uniform(ceiling / 2, ceiling)
+        return min(pause, self._policy.deadline_s - waited)

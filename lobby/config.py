@@ -15,11 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from lobby.clock import zone
 from lobby.errors import ConfigError
+from lobby.resource_files import resource
 from lobby.routing import DEFAULT_HEAD_START_MIN, RoutingPolicy
 from lobby.validation import load_toml
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-SAMPLE_BRANCH = RESOURCES / "branches" / "sample.toml"
+SAMPLE_BRANCH = resource("branches", "sample.toml")
 
 
 class _Strict(BaseModel):

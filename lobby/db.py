@@ -19,20 +19,31 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from lobby.access import Credential, Op, Principal, authenticate
-from lobby.busy import BusyPolicy
+from lobby.busy import BusyPolicy, BusyWait
 from lobby.clock import Clock, SystemClock, business_day
 from lobby.errors import DatabaseUnavailable, InvalidInput, PermissionDenied, first_line
 from lobby.journal import chain_head, event_digest
-from lobby.models import Branch, Event
+from lobby.models import Branch, Event, JournalHead
 from lobby.storage_faults import is_busy, name_fault
 from lobby.validation import install_row_checks
 from lobby.vocabulary import EventKind
+from lobby.writer_gate import STARVING_AFTER_S, WriterGate
 
 #: Channel the PostgreSQL engine notifies on in the transaction that appends events.
 NOTIFY_CHANNEL = "lobby_events"
@@ -219,6 +230,7 @@ class Database:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self.busy = busy or BusyPolicy()
+        self._gate = _writer_gate(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         install_row_checks(self._sessions)
         self._read_sessions = sessionmaker(
@@ -317,7 +329,7 @@ class Database:
 
     @contextmanager
     def _unit_of_work(
-        self, credential: Credential, pauses: Iterator[float] | None
+        self, credential: Credential, pauses: BusyWait | None
     ) -> Iterator[UnitOfWork]:
         with self._transaction(pauses) as session:
             branch = session.get(Branch, 1)
@@ -339,29 +351,45 @@ class Database:
         with self._transaction(self._pauses()) as session:
             yield session
 
-    def _pauses(self) -> Iterator[float] | None:
+    def _pauses(self) -> BusyWait | None:
         """The busy back-off of one action (one deadline for all its attempts)."""
         return self.busy.pauses() if self.is_sqlite else None
 
     @contextmanager
-    def _transaction(self, pauses: Iterator[float] | None) -> Iterator[Session]:
+    def _transaction(self, pauses: BusyWait | None) -> Iterator[Session]:
         with translate_errors(self.engine.url):
-            session, transaction = self._begin_writing(pauses)
-            with session, transaction:
-                yield session
+            session, transaction, gate = self._begin_writing(pauses)
+            try:
+                with session, transaction:
+                    yield session
+            finally:
+                WriterGate.reopen(gate)
 
-    def _begin_writing(self, pauses: Iterator[float] | None) -> tuple[Session, SessionTransaction]:
+    def _begin_writing(
+        self, pauses: BusyWait | None
+    ) -> tuple[Session, SessionTransaction, int | None]:
+        gate: int | None = None
         while True:
+            if pauses is not None and self._gate is not None and gate is None:
+                if pauses.waited >= STARVING_AFTER_S:  # waited long: the others wait now
+                    gate = self._gate.close_behind(pauses.deadline)
+                else:
+                    self._gate.pass_through(pauses.deadline)
             session = self._sessions()
             transaction = session.begin()
             try:
                 session.connection()  # SQLite: BEGIN IMMEDIATE, the write lock or busy
-                return session, transaction
+                return session, transaction, gate
             except OperationalError as exc:
                 session.close()
                 if pauses is None or not is_busy(exc):
+                    WriterGate.reopen(gate)
                     raise
-                time.sleep(next(pauses))
+                try:
+                    time.sleep(next(pauses))
+                except DatabaseUnavailable:
+                    WriterGate.reopen(gate)
+                    raise
 
     def write_journal(self, uow: UnitOfWork) -> None:
         """Append the unit of work's pending events; call last, just before commit.
@@ -399,6 +427,13 @@ class Database:
             )
             prev = digest
         uow.session.execute(insert(Event), rows)
+        # the head, apart from the events: deleting the newest ones leaves it pointing past them
+        newest = uow.session.scalar(select(func.max(Event.id)))
+        uow.session.execute(
+            update(JournalHead)
+            .where(JournalHead.id == 1)
+            .values(last_id=newest, last_hash=prev, events=JournalHead.events + len(rows))
+        )
         if self.is_postgresql:
             # listeners re-read the journal after their last id; the payload is a hint only
             uow.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
@@ -410,6 +445,14 @@ class Database:
         if tz is None:
             raise DatabaseUnavailable("the database has no branch yet: run `lobby init` first")
         return tz
+
+
+def _writer_gate(engine: Engine) -> WriterGate | None:
+    """The gate of a SQLite file (see :mod:`lobby.writer_gate`); None for other databases."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return WriterGate(Path(database).expanduser())
 
 
 def select_advisory_lock() -> Any:

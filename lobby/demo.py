@@ -11,7 +11,6 @@ import argparse
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -28,6 +27,7 @@ from lobby.enrolment import WEB_DEVICE, enrol_device
 from lobby.errors import LobbyError, NothingToCall
 from lobby.feed import Feed, change_detector
 from lobby.keyfiles import write_key_file
+from lobby.programs import lobby_command
 from lobby.queries.board import board
 from lobby.sample_history import TELLERS, MovableClock, play_days, sample_staff
 from lobby.seeding import initialise
@@ -152,7 +152,7 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
             "manager M01/9999."
         )
     apps = [
-        subprocess.Popen([sys.executable, "-m", "lobby", *window, "--db", url])
+        subprocess.Popen(lobby_command(*window, "--db", url))
         for window in windows
     ]
     web_url = None
@@ -162,8 +162,8 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> None:
         key_file = enrol_web(db, Path(keys.name))
         apps.append(
             subprocess.Popen(
-                [sys.executable, "-m", "lobby", "web", "--db", url]
-                + ["--host", host, "--port", str(port), "--key-file", str(key_file)]
+                lobby_command("web", "--db", url, "--host", host, "--port", str(port))
+                + ["--key-file", str(key_file)]
             )
         )
         web_url = f"http://{host}:{port}"

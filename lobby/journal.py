@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from lobby.models import Counter, Event, Ticket
+from lobby.models import Counter, Event, JournalHead, Ticket
 from lobby.views import EventView, JsonView
 
 DEFAULT_BATCH = 500
@@ -123,8 +123,9 @@ class ChainReport(JsonView):
         checked: How many events were read.
         last_id: The newest event id read (0 for an empty journal).
         first_bad_id: The first event that breaks the chain, when not intact.
-        problem: ``edited``, ``deleted`` (an event before it is missing) or ``inserted``
-            (written without Lobby's chain), when not intact.
+        problem: ``edited``, ``deleted`` (an event before it is missing, or the newest
+            events are gone), ``inserted`` (written without Lobby's chain, or beyond the
+            journal's head) or ``head_missing``, when not intact.
         message: One line for people.
     """
 
@@ -141,7 +142,10 @@ def verify_chain(session: Session, *, batch: int = 2000) -> ChainReport:
 
     An event edited in place no longer matches its hash; a deleted event leaves the next
     one pointing at a hash that is not its predecessor's; a row inserted behind the
-    engine's back has no hash (or one that does not fit). The first such event is named.
+    engine's back has no hash (or one that does not fit). The walk ends at the journal's
+    head (:class:`~lobby.models.JournalHead`, written with every append): newest events
+    deleted leave the head pointing past the last one, events appended without Lobby
+    lie beyond it. The first such event is named.
 
     Args:
         session: A read session.
@@ -162,20 +166,19 @@ def verify_chain(session: Session, *, batch: int = 2000) -> ChainReport:
     while True:
         rows = session.execute(stmt.where(Event.id > last_id).limit(batch)).all()
         if not rows:
+            head = _head(session)
+            if head is not None and head.last_id > last_id and _newer_than(session, last_id):
+                continue  # committed while we walked (PostgreSQL reads see new commits)
             break
         for row in rows:
             checked, last_id = checked + 1, row.id
             problem = _problem(prev, row)
             if problem is not None:
-                return ChainReport(
-                    intact=False,
-                    checked=checked,
-                    last_id=row.id,
-                    first_bad_id=row.id,
-                    problem=problem,
-                    message=_PROBLEMS[problem].format(id=row.id),
-                )
+                return _broken(checked, row.id, problem, _PROBLEMS[problem].format(id=row.id))
             prev = row.hash
+    broken = _against_head(session, head, checked, last_id, prev)
+    if broken is not None:
+        return broken
     return ChainReport(
         intact=True,
         checked=checked,
@@ -184,10 +187,81 @@ def verify_chain(session: Session, *, batch: int = 2000) -> ChainReport:
     )
 
 
+def _head(session: Session) -> Any:
+    """The journal head's row (read afresh, not from the session's identity map)."""
+    return session.execute(
+        select(JournalHead.last_id, JournalHead.last_hash, JournalHead.events).where(
+            JournalHead.id == 1
+        )
+    ).first()
+
+
+def _newer_than(session: Session, last_id: int) -> bool:
+    return session.scalar(select(Event.id).where(Event.id > last_id).limit(1)) is not None
+
+
+def _broken(checked: int, last_id: int, problem: str, message: str) -> ChainReport:
+    return ChainReport(
+        intact=False,
+        checked=checked,
+        last_id=last_id,
+        first_bad_id=last_id,
+        problem=problem,
+        message=message,
+    )
+
+
+def _against_head(
+    session: Session, head: Any, checked: int, last_id: int, prev: str
+) -> ChainReport | None:
+    """Whether the walked chain ends where the journal's head says, with as many events."""
+    if head is None:
+        if checked == 0:
+            return None
+        return ChainReport(
+            intact=False,
+            checked=checked,
+            last_id=last_id,
+            first_bad_id=last_id,
+            problem="head_missing",
+            message="the journal's head record is missing: its newest events cannot be checked",
+        )
+    if head.last_id > last_id:
+        return ChainReport(
+            intact=False,
+            checked=checked,
+            last_id=last_id,
+            first_bad_id=head.last_id,
+            problem="deleted",
+            message=(
+                f"the newest events after #{last_id} were deleted: the journal's head "
+                f"records #{head.last_id} ({head.events} events, {checked} left)"
+            ),
+        )
+    if head.last_id < last_id:
+        beyond = session.scalar(select(func.min(Event.id)).where(Event.id > head.last_id))
+        assert beyond is not None
+        return _broken(checked, beyond, "inserted", _PROBLEMS["inserted_after"].format(id=beyond))
+    if head.last_hash != prev or head.events != checked:
+        return ChainReport(
+            intact=False,
+            checked=checked,
+            last_id=last_id,
+            first_bad_id=last_id,
+            problem="deleted",
+            message=(
+                f"the journal was rewritten: its head records {head.events} events up to "
+                f"#{head.last_id}, the chain holds {checked}"
+            ),
+        )
+    return None
+
+
 _PROBLEMS = {
     "inserted": "event #{id} was inserted outside Lobby (it carries no chain hash)",
     "edited": "event #{id} was edited after it was written (its hash no longer matches)",
     "deleted": "an event before #{id} was deleted (its link points at a missing event)",
+    "inserted_after": "event #{id} was appended outside Lobby (it lies beyond the journal's head)",
 }
 
 

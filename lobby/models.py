@@ -322,6 +322,21 @@ class Event(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
 
 
+class JournalHead(Base):
+    """The journal's newest event, kept apart from it (one row, id 1).
+
+    Written in the transaction that appends events, so deleting the newest events (which
+    leaves no broken link behind) or appending forged ones no longer matches it.
+    """
+
+    __tablename__ = "journal_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    events: Mapped[int] = mapped_column(BigInteger)
+
+
 class Rating(Base):
     """A customer's satisfaction score for a visit, 1 to 5."""
 

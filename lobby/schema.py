@@ -11,7 +11,7 @@ from lobby.db import READ_ONLY, Database, translate_errors
 from lobby.errors import DatabaseUnavailable
 
 #: Every released schema revision, oldest first; a test keeps it equal to the migrations.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 HEAD = SCHEMA_REVISIONS[-1]
 
 

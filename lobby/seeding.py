@@ -126,7 +126,9 @@ def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
     Services, profiles and counters missing from ``config`` are deactivated, not
     deleted: old tickets still refer to them. Staff missing from it are left as they
     are. A staff PIN is rehashed only when it changed; a member listed without a PIN
-    keeps theirs. Nothing is journalled here: the caller records what happened.
+    keeps theirs. A PIN set for someone else (a new member, a reset) must be changed at
+    that member's next sign-in. Nothing is journalled here: the caller records what
+    happened.
 
     Raises:
         ConfigError: A new staff member has no PIN.
@@ -180,9 +182,12 @@ def write_config(uow: UnitOfWork, config: BranchConfig) -> dict[str, int]:
             if person.pin is None:
                 raise ConfigError(f"staff {person.code} is new: give them a pin")
             member = Staff(code=person.code, pin_hash=hash_pin(person.pin))
+            member.must_change_pin = True  # chosen by someone else: theirs at first sign-in
             session.add(member)
         elif person.pin is not None and not verify_pin(member.pin_hash, person.pin):
             member.pin_hash = hash_pin(person.pin)
+            # a PIN someone else set (a reset) is changed at the next sign-in
+            member.must_change_pin = member.code != uow.actor
         member.name, member.role, member.active = person.name, person.role, person.active
     write_notices(session, config.notices)
     write_hours(session, config.hours)

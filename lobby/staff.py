@@ -26,7 +26,7 @@ from lobby.access import (
     open_session,
 )
 from lobby.db import Database, UnitOfWork
-from lobby.errors import AuthenticationFailed, InvalidInput, LobbyError
+from lobby.errors import AuthenticationFailed, InvalidInput, LobbyError, PinChangeRequired
 from lobby.models import Staff
 from lobby.security import burn_pin_check, check_pin_rules, hash_pin, verify_pin
 from lobby.vocabulary import EventKind
@@ -127,8 +127,8 @@ def sign_in(
             :func:`change_pin`); no credential is given then.
 
     Raises:
-        AuthenticationFailed: Unknown id, wrong PIN, wrong role, a locked account, or a
-            PIN that must be changed first.
+        AuthenticationFailed: Unknown id, wrong PIN, wrong role or a locked account.
+        PinChangeRequired: A right PIN that must be changed first (:func:`change_pin`).
     """
     cleaned = code.strip().upper()
     attempt = _count_attempt(db, cleaned, device)
@@ -144,6 +144,7 @@ def sign_in(
     right = verify_pin(attempt.pin_hash, pin)
     refusal: str | None = None
     refused_as: type[LobbyError] = AuthenticationFailed
+    must_change: str | None = None
     view: StaffView | None = None
     with _bookkeeping(db, device) as uow:
         authorise(uow, Op.SIGN_IN)
@@ -172,8 +173,9 @@ def sign_in(
             )
         elif member.must_change_pin and not allow_pin_change:
             member.failed_attempts = 0
+            must_change = member.code
             refusal = (
-                f"{member.code} must choose a new PIN first (the branch file's PIN is "
+                f"{member.code} must choose a new PIN first (a PIN someone else set is "
                 f"temporary): lobby change-pin --staff {member.code}"
             )
         else:
@@ -194,6 +196,8 @@ def sign_in(
                 member.code, member.name, member.role, member.must_change_pin, credential
             )
     if view is None:
+        if must_change is not None:
+            raise PinChangeRequired(refusal or WRONG, must_change)
         if refused_as is not AuthenticationFailed:
             raise refused_as(refusal)
         raise AuthenticationFailed(refusal or WRONG)
@@ -209,11 +213,13 @@ def change_pin(
     device: str,
     session: bool = True,
     ttl: timedelta = APP_SESSION,
+    role: str | None = None,
 ) -> StaffView:
     """A member changes their own PIN (at first sign-in, or whenever they like).
 
-    The old PIN is checked like any sign-in; the change is journalled as
-    ``pin_changed`` with the member as actor, and the member is signed in.
+    The old PIN is checked like any sign-in (for an app of ``role``, if given); the
+    change is journalled as ``pin_changed`` with the member as actor, and the member
+    is signed in.
 
     Raises:
         InvalidInput: The new PIN breaks the rules, or equals the old one.
@@ -226,7 +232,7 @@ def change_pin(
         db,
         code,
         pin,
-        None,
+        role,
         device=device,
         session=False,
         journal_success=False,
@@ -242,7 +248,7 @@ def change_pin(
         first = member.must_change_pin
         member.pin_hash, member.must_change_pin = stored, False
         uow.record(EventKind.PIN_CHANGED, payload={"staff": member.code, "first": first})
-    return sign_in(db, checked.code, new_pin, None, device=device, session=session, ttl=ttl)
+    return sign_in(db, checked.code, new_pin, role, device=device, session=session, ttl=ttl)
 
 
 __all__ = ["STAFF_ROLES", "StaffView", "change_pin", "sign_in"]

@@ -6,7 +6,7 @@ import os
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from lobby.access import DeviceKey, SessionToken
 
@@ -125,6 +125,15 @@ def signed_in(db: Database, code: str, pin: str) -> SessionToken:
     return view.credential
 
 
+def first_sign_in(db: Database, code: str, pin: str, new_pin: str) -> SessionToken:
+    """Sign in a member whose PIN someone else set: choose ``new_pin``, return the session."""
+    from lobby.staff import change_pin
+
+    view = change_pin(db, code, pin, new_pin, device="tests")
+    assert isinstance(view.credential, SessionToken)
+    return view.credential
+
+
 def as_staff(code: str) -> list[str]:
     """CLI arguments acting as sample member ``code``: ``["--staff", code, "--pin", PIN]``."""
     return ["--staff", code, "--pin", SAMPLE_PINS[code]]
@@ -142,3 +151,26 @@ def add_test_staff(
         for code in codes:
             session.add(Staff(code=code, name=code, role=role, pin_hash=stored))
     open_test_sessions(db, only=codes)
+
+
+#: The triggers that keep a SQLite journal append-only (migration 0008).
+SQLITE_JOURNAL_TRIGGERS = ("event_append_only_update", "event_append_only_delete")
+
+
+def behind_the_engines_back(url: str, sql: str) -> None:
+    """Run ``sql`` as someone holding the SQLite file or the PostgreSQL superuser would.
+
+    Such a person gets past the journal's append-only triggers (dropping them on SQLite,
+    disabling them for the session on PostgreSQL); only the hash chain still tells.
+    """
+    plain = create_engine(url)
+    try:
+        with plain.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            else:
+                for name in SQLITE_JOURNAL_TRIGGERS:
+                    conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+            conn.execute(text(sql))
+    finally:
+        plain.dispose()

@@ -10,9 +10,11 @@ from lobby.cli.context import CliContext
 from lobby.cli.plugins import Add
 from lobby.errors import InvalidInput
 
-#: What the handlers import when they run (Qt); the CLI names the extra if absent.
-LIBRARIES = ("PySide6", "shiboken6")
+#: What the handlers import when they run (Qt, and the printer's and the announcer's
+#: libraries, which lobby[apps] brings too); the CLI names the extra if one is absent.
+LIBRARIES = ("PySide6", "shiboken6", "escpos", "usb", "serial", "qrcode", "PIL", "pyttsx3")
 APPS = ("teller", "display", "greeter", "manager", "rating-pad")
+KIOSK_HELP = "full screen, no window controls; a manager's PIN leaves it (Ctrl+Alt+Q)"
 
 
 def teller(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -38,14 +40,14 @@ def display(args: argparse.Namespace, ctx: CliContext) -> None:
         raise InvalidInput(f"--lang takes zh, en or both, e.g. zh,en (not {args.lang!r})")
     db = ctx.database()
     if args.voice == "off":
-        run(ctx.settings, db, None, args.layout, args.full_screen)
+        run(ctx.settings, db, None, args.layout, args.full_screen, kiosk=args.kiosk)
         return
     from devices.speech import open_announcer  # pyttsx3's worker starts only with voice on
 
     settings = ctx.settings.model_copy(update={"speech_languages": languages})
     announcer = open_announcer(settings)
     try:
-        run(settings, db, announcer, args.layout, args.full_screen)
+        run(settings, db, announcer, args.layout, args.full_screen, kiosk=args.kiosk)
     finally:
         announcer.close(timeout=10)
 
@@ -55,7 +57,14 @@ def greeter(args: argparse.Namespace, ctx: CliContext) -> None:
     from ui.greeter.main import run
 
     printer = args.printer or ctx.settings.printer
-    run(ctx.database(), ctx.settings, printer, kiosk=args.kiosk, staff=args.staff or "")
+    run(
+        ctx.database(),
+        ctx.settings,
+        printer,
+        kiosk=args.kiosk,
+        staff=args.staff or "",
+        unattended=args.unattended,
+    )
 
 
 def manager(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -111,12 +120,19 @@ def register(add: Add) -> None:
     p.add_argument("--voice", choices=["on", "off"], default="on")
     p.add_argument("--lang", default="zh,en", help="announcement languages, in order")
     p.add_argument("--full-screen", action="store_true")
+    p.add_argument("--kiosk", action="store_true", help=KIOSK_HELP)
     p = add("greeter", _present("greeter", greeter), "start the greeter's tablet app")
     p.add_argument(
         "--printer", metavar="URI", help="ticket printer (default: LOBBY_PRINTER, else none)"
     )
-    p.add_argument("--kiosk", action="store_true", help="full screen")
+    p.add_argument("--kiosk", action="store_true", help=KIOSK_HELP)
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
+    p.add_argument(
+        "--unattended",
+        metavar="DEVICE",
+        help="issue tickets with nobody signed in, as this enrolled kiosk "
+        "(`lobby device-enrol DEVICE --role kiosk` on this machine first)",
+    )
     p = add("manager", _present("manager", manager), "start the branch manager's app")
     p.add_argument("--staff", metavar="ID", help="prefill the staff id")
     p = add("shots", shots, "render an app's screens to PNG")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import os
 import re
 import tempfile
@@ -63,6 +64,8 @@ def say(args: argparse.Namespace, ctx: CliContext) -> None:
         raise InvalidInput(f"--repeat {repeat}: give 1 to {MAX_REPEAT}")
     out = _writable(Path(args.out))
 
+    if importlib.util.find_spec("pyttsx3") is None:  # the worker could not start: name the extra
+        raise ModuleNotFoundError("No module named 'pyttsx3'", name="pyttsx3")
     from devices.speech import open_renderer  # loads no speech engine: the worker does
 
     renderer, synthesizer = open_renderer(ctx.settings, languages=languages, repeat=repeat)

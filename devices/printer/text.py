@@ -8,9 +8,9 @@ from functools import lru_cache
 
 from PIL import ImageFont
 
-from lobby.config import RESOURCES
+from lobby.resource_files import resource
 
-FONT_PATH = RESOURCES / "fonts" / "wqy-microhei.ttc"
+FONT_PATH = resource("fonts", "wqy-microhei.ttc")
 
 # Chinese punctuation that must not begin a line (it sticks to what precedes it).
 _NO_LINE_START = set("，。、；：！？）》」』】〉”’…—·%,.;:!?)")

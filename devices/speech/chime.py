@@ -17,8 +17,10 @@ import wave
 from array import array
 from pathlib import Path
 
+from lobby.resource_files import resource
+
 #: The chime shipped with Lobby.
-CHIME_PATH = Path(__file__).resolve().parents[2] / "resources" / "sounds" / "chime.wav"
+CHIME_PATH = resource("sounds", "chime.wav")
 
 RATE = 22_050
 DURATION_S = 0.8

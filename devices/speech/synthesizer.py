@@ -33,8 +33,14 @@ START_TIMEOUT_S = 30.0  # a cold start imports pyttsx3 and loads the voices
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+#: What makes a frozen bundle's program run the speech worker (packaging/entry.py).
+WORKER_FLAG = "--speech-worker"
+
+
 def worker_command() -> list[str]:
-    """The command that starts the real worker."""
+    """The command that starts the real worker (in a frozen bundle: this program again)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, WORKER_FLAG]
     return [sys.executable, "-m", "devices.speech.worker"]
 
 

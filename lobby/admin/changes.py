@@ -309,7 +309,7 @@ def enable_staff(uow: UnitOfWork, code: str) -> ConfigChange:
 
 
 def reset_pin(uow: UnitOfWork, code: str, pin: str) -> ConfigChange:
-    """Give a staff member a new PIN (and lift a lock-out)."""
+    """Give a staff member a new PIN (and lift a lock-out); they change it at next sign-in."""
     change = change_config(
         uow, f"staff {code.strip().upper()}", _staff_edit(code, lambda m: {**m, "pin": pin})
     )

@@ -6,17 +6,16 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 from lobby import engine
-from lobby.access import OPERATION_ROLES, Op
+from lobby.access import figures_scope
 from lobby.cli.context import CliContext, credentials
 from lobby.clock import business_day
 from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database, translate_errors
-from lobby.errors import InvalidInput, PermissionDenied
+from lobby.errors import InvalidInput
 from lobby.feed import Feed, change_detector, follow_reconnecting
 from lobby.models import Branch
 from lobby.reports import MAX_DAYS, Figures, Report, build_report, report_to_csv
@@ -118,12 +117,9 @@ def _only_own(ctx: CliContext) -> str | None:
         InvalidInput: Nobody signed in.
         PermissionDenied: A device asks.
     """
-    who = ctx.principal()
-    if who.role in OPERATION_ROLES[Op.READ_STAFF_FIGURES]:
-        return None
-    if who.kind != "staff":
-        raise PermissionDenied(f"{who.code} is a {who.role}: staff figures are for staff")
-    return who.code
+    db = ctx.database()
+    with db.read() as session:
+        return figures_scope(session, ctx.credential(), db.clock.now())
 
 
 def _day(value: str) -> date:
@@ -146,11 +142,8 @@ def report(args: argparse.Namespace, ctx: CliContext) -> None:
         raise InvalidInput("--from is after --to")
     if (last - first).days >= MAX_DAYS:
         raise InvalidInput(f"a report covers at most {MAX_DAYS} days; shorten --from/--to")
-    own = _only_own(ctx)
-    with db.read() as session:
-        result = build_report(session, first, last, now=now)
-    if own is not None:  # a teller sees their own figures, not their colleagues'
-        result = replace(result, by_teller={k: v for k, v in result.by_teller.items() if k == own})
+    with db.read() as session:  # a teller gets their own figures, not their colleagues'
+        result = build_report(session, first, last, reader=ctx.credential(), now=now)
     data = result.to_json()
     if args.csv:
         _write(args.csv, report_to_csv(result))

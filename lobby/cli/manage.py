@@ -319,8 +319,18 @@ def staff_enable(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def staff_reset_pin(args: argparse.Namespace, ctx: CliContext) -> None:
-    """Give a staff member a new PIN and lift any lock-out."""
-    _change(ctx, _act(args, ctx, lambda uow: admin.reset_pin(uow, args.code, args.new_pin)))
+    """Give a staff member a new PIN and lift any lock-out; they change it at next sign-in."""
+    change = _act(args, ctx, lambda uow: admin.reset_pin(uow, args.code, args.new_pin))
+    code = args.code.strip().upper()
+    ctx.emit(
+        change.to_json(),
+        f"{change.what}: nothing changed"
+        if not change.changed
+        else f"{change.what}: new PIN set"
+        if code == (ctx.staff or "").strip().upper()
+        else f"{change.what}: new PIN set; {code} chooses their own at next sign-in "
+        f"(lobby change-pin --staff {code})",
+    )
 
 
 # --- audit ---------------------------------------------------------------------------------------
@@ -346,7 +356,7 @@ def audit(args: argparse.Namespace, ctx: CliContext) -> None:
         page_size=args.limit,
     )
     with db.read() as session:
-        page = search_journal(session, manager.code, query)
+        page = search_journal(session, ctx.credential(), query, db.clock.now())
     local = zone(timezone)
     lines = [
         f"#{e.id} {e.at.astimezone(local):%Y-%m-%d %H:%M:%S} {e.kind} {e.ticket or ''}"

@@ -35,5 +35,5 @@ def register(add: Add) -> None:
         "--key-file",
         type=Path,
         metavar="FILE",
-        help="the enrolled web device's key (default: the one `lobby device enrol` saved)",
+        help="the enrolled web device's key (default: the one `lobby device-enrol` saved)",
     )

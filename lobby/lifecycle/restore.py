@@ -211,6 +211,8 @@ def _replace_tables(db: Database, path: Path, name: BackupName, pg_bindir: Path 
         conn.execute(text("SET LOCAL lock_timeout = '15s'"))
         for table in inspect(conn).get_table_names():
             conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+        # the journal's append-only trigger function outlives its table; the copy brings its own
+        conn.execute(text("DROP FUNCTION IF EXISTS lobby_event_append_only() CASCADE"))
     if name.format == "pg_dump":
         program = pgtools.find_program("pg_restore", pg_bindir)
         if program is None:

@@ -13,7 +13,7 @@ from lobby.engine.common import OPEN_STATES, ticket_view
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Service, Ticket
 from lobby.queries.queues import queue_outlook
-from lobby.views import BoardView, CallView, CounterState
+from lobby.views import BoardView, CallView, CounterState, QueueOutlook
 from lobby.vocabulary import CALLS, CounterStatus
 
 #: Journal kinds the hall display announces.
@@ -21,11 +21,19 @@ CALL_KINDS = CALLS
 RECENT_CALLS = 10
 
 
-def board(session: Session, now: datetime) -> BoardView:
+def board(
+    session: Session, now: datetime, queues: tuple[QueueOutlook, ...] | None = None
+) -> BoardView:
     """The current board of the branch's business day at ``now``.
 
     The last event id is read first, so a feed that resumes from it can only see an
     event twice, never miss one.
+
+    Args:
+        session: A read session.
+        now: The moment.
+        queues: The queues' outlook, when the caller has just predicted it
+            (:func:`lobby.queries.queues.outlook_of`); read here otherwise.
     """
     last_id = last_event_id(session)
     timezone = session.scalar(select(Branch.timezone).where(Branch.id == 1)) or "UTC"
@@ -36,7 +44,8 @@ def board(session: Session, now: datetime) -> BoardView:
         .where(Ticket.business_day == today, Ticket.state.in_(OPEN_STATES))
         .order_by(Ticket.called_at.desc())
     ).all()
-    queues = queue_outlook(session, now, today=today)
+    if queues is None:
+        queues = queue_outlook(session, now, today=today)
     branch = session.get_one(Branch, 1)
     return BoardView(
         calls=tuple(ticket_view(t) for t in calls),

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lobby.clock import business_day
-from lobby.estimate import live_snapshot, predict
+from lobby.estimate import QueueSnapshot, WaitEstimate, live_snapshot, predict
 from lobby.estimate.live import staffed_services
 from lobby.models import Branch, Service
 from lobby.views import QueueOutlook
 
-__all__ = ["QueueOutlook", "queue_outlook"]
+__all__ = ["QueueOutlook", "active_services", "outlook_of", "queue_outlook"]
 
 
 def queue_outlook(
@@ -45,15 +45,38 @@ def queue_outlook(
     if today is None:
         today = business_day(now, session.get_one(Branch, 1).timezone)
     snapshot = live_snapshot(session, now, today)
-    services = {
+    services = active_services(session)
+    ids = list(services) if service_ids is None else [i for i in service_ids if i in services]
+    staffed = staffed_services(session, today, snapshot)
+    return outlook_of(snapshot, services, ids, predict(snapshot, [], ids).new_arrivals, staffed)
+
+
+def active_services(session: Session) -> dict[int, Service]:
+    """The active services by id, in display order."""
+    return {
         s.id: s
         for s in session.scalars(
             select(Service).where(Service.active).order_by(Service.sort_order, Service.id)
         )
     }
-    ids = list(services) if service_ids is None else [i for i in service_ids if i in services]
-    estimates = predict(snapshot, [], ids).new_arrivals
-    staffed = staffed_services(session, today, snapshot)
+
+
+def outlook_of(
+    snapshot: QueueSnapshot,
+    services: Mapping[int, Service],
+    ids: Sequence[int],
+    estimates: Mapping[int, WaitEstimate],
+    staffed: set[int],
+) -> tuple[QueueOutlook, ...]:
+    """The queues of ``ids`` from a snapshot and its arrivals' estimates (by service id).
+
+    ``staffed``: the services a staffed counter serves
+    (:func:`lobby.estimate.live.staffed_services`).
+
+    For a caller that predicts once for more than the queues (``lobby web`` estimates
+    every waiting ticket in the same replay).
+    """
+    now = snapshot.now
     outlook = []
     for service_id in ids:
         service = services[service_id]

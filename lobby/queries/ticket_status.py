@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 from lobby.clock import business_day
 from lobby.engine.missed import grace_time
 from lobby.estimate import WaitEstimate, live_snapshot, predict
+from lobby.estimate.live import staffed_services
 from lobby.journal import last_event_id
 from lobby.models import Branch, Counter, Event, Rating, Service, Ticket
 from lobby.queries.board import recent_calls
+from lobby.queries.queues import active_services, outlook_of
 from lobby.states import TicketState
-from lobby.views import CallView, JsonView
+from lobby.views import CallView, JsonView, QueueOutlook
 from lobby.vocabulary import EventKind
 
 #: Ticket states as the customer is told them.
@@ -91,12 +93,34 @@ class HallStatus:
 
 def hall_estimates(session: Session, now: datetime) -> dict[int, WaitEstimate]:
     """The wait estimate of every waiting ticket of the day, by ticket id."""
+    return hall_outlook(session, now).tickets
+
+
+@dataclass(frozen=True)
+class HallOutlook:
+    """One replay's estimates: every waiting ticket's, and each queue's for a newcomer."""
+
+    tickets: dict[int, WaitEstimate]
+    queues: tuple[QueueOutlook, ...]
+
+
+def hall_outlook(session: Session, now: datetime) -> HallOutlook:
+    """Every waiting ticket's estimate and the queues' outlook, from one prediction.
+
+    The same :func:`lobby.estimate.predict` as the greeter and the display, replayed
+    once for the tickets and the newcomers of every active service together: what
+    the display's board shows costs no second replay.
+    """
     timezone = session.scalar(select(Branch.timezone).where(Branch.id == 1)) or "UTC"
     today = business_day(now, timezone)
     snapshot = live_snapshot(session, now, today)
-    if not snapshot.waiting:
-        return {}
-    return dict(predict(snapshot, [c.ticket_id for c in snapshot.waiting]).tickets)
+    services = active_services(session)
+    prediction = predict(snapshot, [c.ticket_id for c in snapshot.waiting], list(services))
+    staffed = staffed_services(session, today, snapshot)
+    return HallOutlook(
+        dict(prediction.tickets),
+        outlook_of(snapshot, services, list(services), prediction.new_arrivals, staffed),
+    )
 
 
 def hall_status(

@@ -8,7 +8,7 @@ them alike. Past, closed days are read from per-day rollups (see
 Usage::
 
     with db.read() as session:
-        report = build_report(session, date(2026, 1, 1), date(2026, 12, 31))
+        report = build_report(session, date(2026, 1, 1), date(2026, 12, 31), reader=credential)
     print(report.totals.p90_wait_s, report_to_csv(report))
 """
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lobby.access import Credential, figures_scope
 from lobby.errors import InvalidInput
 from lobby.models import Branch, Service
 from lobby.reports.collect import collect_days
@@ -25,25 +26,33 @@ def build_report(
     first_day: date,
     last_day: date,
     *,
+    reader: Credential,
     now: datetime | None = None,
     use_rollups: bool = True,
 ) -> Report:
     """Compute the figures of business days ``first_day`` to ``last_day`` inclusive.
 
     Days that are rolled up are read from their rollups; the others (today, days
-    not yet closed) from their tickets. Both give the same figures.
+    not yet closed) from their tickets. Both give the same figures. Per-teller figures
+    tell who did what: a manager gets everyone's, any other member only their own
+    (:func:`lobby.access.figures_scope`, checked here).
 
     Args:
         session: A read session.
         first_day: First business day.
         last_day: Last business day.
+        reader: Who reads: a signed-in staff member's credential.
         now: The report's time (complaints past their deadline by then are overdue);
             defaults to the wall clock.
         use_rollups: Read every day from its tickets instead (for checks).
 
     Raises:
         InvalidInput: ``first_day`` after ``last_day``, or a period over :data:`MAX_DAYS`.
+        AuthenticationFailed: ``reader`` does not hold.
+        PermissionDenied: A device or the system asks.
     """
+    now = now or datetime.now(UTC)
+    own = figures_scope(session, reader, now)
     if first_day > last_day:
         raise InvalidInput(f"the period starts ({first_day}) after it ends ({last_day})")
     if (last_day - first_day).days + 1 > MAX_DAYS:
@@ -78,15 +87,13 @@ def build_report(
         kinds[kind][name] = period.figures()
     order = session.scalars(select(Service.code).order_by(Service.sort_order, Service.id)).all()
     services = kinds["service"]
-    complaints, by_category = complaint_figures(
-        session, first_day, last_day, timezone, now or datetime.now(UTC)
-    )
+    complaints, by_category = complaint_figures(session, first_day, last_day, timezone, now)
     return Report(
         first_day=first_day,
         last_day=last_day,
         totals=totals,
         by_service={code: services[code] for code in order if code in services},
-        by_teller=kinds["teller"],
+        by_teller={k: v for k, v in kinds["teller"].items() if own is None or k == own},
         by_hour=kinds["hour"],
         by_day=by_day,
         ratings=totals.ratings,

@@ -22,13 +22,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lobby.clock import zone
-from lobby.config import RESOURCES, BranchConfig, load_branch_config
+from lobby.config import BranchConfig, load_branch_config
 from lobby.errors import ConfigError
+from lobby.resource_files import resource
 from lobby.routing import DEFAULT_HEAD_START_MIN
 from lobby.simulate.model import CounterPlan, DayModel, Distribution, ServicePlan
 from lobby.validation import load_toml
 
-SCENARIOS = RESOURCES / "scenarios"
+SCENARIOS = resource("scenarios")
 
 
 class _Strict(BaseModel):

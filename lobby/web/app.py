@@ -33,17 +33,17 @@ from lobby import engine
 from lobby.access import DeviceKey
 from lobby.clock import zone
 from lobby.complaints.public import complaint_status, verify_reference
-from lobby.config import RESOURCES
 from lobby.db import Database, UnitOfWork
 from lobby.errors import InvalidInput, LobbyError, NotFound
 from lobby.queries.ticket_status import BranchKeys, TicketStatus, branch_keys
+from lobby.resource_files import resource
 from lobby.ticket_code import decode, encode
 from lobby.web.guard import RateLimiter, SecurityHeaders
 from lobby.web.hub import HallSnapshot, Hub
 from lobby.web.texts import LANG_COOKIE, LANGS, choose_lang, text
 
 HERE = Path(__file__).resolve().parent
-CHIME = RESOURCES / "sounds" / "chime.wav"
+CHIME = resource("sounds", "chime.wav")
 #: Seconds between refreshes of a page whose scripts are off.
 NOSCRIPT_REFRESH_S = 15
 #: Seconds between keep-alive comments on a live connection.
@@ -281,7 +281,7 @@ class Pages:
         code = request.path_params["code"]
         number, snapshot = await self.ticket(request, code)
         if snapshot.status.tickets[number].ahead is None:  # issued a moment ago
-            snapshot = await self.hub.complete()
+            snapshot = await self.hub.complete(number)
         lang = self.lang(request)
         status: TicketStatus = snapshot.status.tickets[number]
         fragment = self.status_fragment(snapshot, number, lang)

@@ -5,9 +5,12 @@ PostgreSQL ``LISTEN``). After each change it reads the hall once — every ticke
 state and the latest calls, a few small queries — and hands the result to the event
 loop, which wakes every waiting page. A second thread then reads what takes longer
 with a long queue (the wait estimates and the display's board: a replay of the
-routing rule) and publishes again; changes meanwhile are coalesced into one more
-read. A phone's live connection costs no query of its own: 500 phones cost what
-one does, and a call reaches them without waiting for the replay.
+routing rule, once for the tickets and the board together) and publishes again;
+changes meanwhile are coalesced into one more read, and a change no queue depends on
+(a rating, a customer on the way) costs none. A phone's live connection costs no
+query of its own: 500 phones cost what one does, a page load waits for the shared
+read rather than predicting for itself, and a call reaches them without waiting for
+the replay.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from lobby.estimate import WaitEstimate
 from lobby.feed import Feed, change_detector
 from lobby.journal import last_event_id
 from lobby.queries.board import CALL_KINDS, board
-from lobby.queries.ticket_status import HallStatus, hall_estimates, hall_status
+from lobby.queries.ticket_status import HallStatus, hall_outlook, hall_status
 from lobby.views import BoardView, EventView
+from lobby.vocabulary import CONFIG_CHANGES, COUNTER_CHANGES, OCCUPANCY_CHANGES, QUEUE_CHANGES
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,12 @@ log = logging.getLogger(__name__)
 IDLE_REFRESH_S = 30.0
 #: Seconds before a lost feed is opened again.
 RECONNECT_S = 1.0
+#: Seconds a page load waits for the shared estimates read before it shows "estimating".
+COMPLETE_WAIT_S = 10.0
+#: What the estimates and the board depend on (who is at which counter too: a queue no
+#: staffed counter serves says so): other changes (a rating, a customer on the way, a
+#: complaint) cost no new prediction.
+ESTIMATE_INPUTS = QUEUE_CHANGES | COUNTER_CHANGES | OCCUPANCY_CHANGES | CONFIG_CHANGES
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,11 @@ class Hub:
         self._board: BoardView | None = None
         self._slow_due = threading.Event()
         self._slow_thread: threading.Thread | None = None
+        self._estimated = asyncio.Event()
+        #: Predictions made (one per journal move that changes a queue, at most).
+        self.predictions = 0
+        #: The estimates thread is reading (or due to).
+        self.estimating = False
         self.snapshot: HallSnapshot | None = None
 
     async def start(self) -> None:
@@ -93,6 +108,7 @@ class Hub:
         self._loop = asyncio.get_running_loop()
         self._changed = asyncio.Event()
         self._reading = asyncio.Lock()
+        self._estimated = asyncio.Event()
         self._feed = await asyncio.to_thread(self._open_feed, None)
         await asyncio.to_thread(self._read_slow)
         self._publish(await asyncio.to_thread(self._read, ()))
@@ -121,10 +137,31 @@ class Hub:
             self._publish(snapshot)
             return self.snapshot or snapshot
 
-    async def complete(self) -> HallSnapshot:
-        """Read everything now, estimates too (a page load that found none for its ticket)."""
-        await asyncio.to_thread(self._read_slow)
-        return await self.refresh()
+    async def complete(self, number: str) -> HallSnapshot:
+        """A snapshot holding ticket ``number``'s estimate (a page load that found none).
+
+        The page waits for the estimates thread's next read, which every page asking
+        meanwhile shares: a hundred phones scanning their new tickets cost one
+        prediction, not a hundred. After :data:`COMPLETE_WAIT_S` the page is shown
+        as it is ("estimating"), and its live stream brings the estimate.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + COMPLETE_WAIT_S
+        while True:
+            snapshot = self.snapshot
+            assert snapshot is not None, "the hub has started"
+            status = snapshot.status.tickets.get(number)
+            if status is None or status.state != "waiting" or status.ahead is not None:
+                return snapshot
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return snapshot
+            published = self._estimated
+            self._slow_due.set()
+            try:
+                await asyncio.wait_for(published.wait(), remaining)
+            except TimeoutError:
+                return self.snapshot or snapshot
 
     async def fresh(self) -> HallSnapshot:
         """A snapshot as new as the journal: a page load sees every commit before it.
@@ -167,11 +204,16 @@ class Hub:
         return HallSnapshot(0, status, self._board, calls, connected)
 
     def _read_slow(self) -> None:
-        """The slow read: every waiting ticket's estimate and the display's board."""
+        """The slow read: every waiting ticket's estimate and the display's board.
+
+        One prediction serves both (:func:`lobby.queries.ticket_status.hall_outlook`).
+        """
         now = self._db.clock.now()
         with self._db.read() as session:
-            self._estimates = hall_estimates(session, now)
-            self._board = board(session, now)
+            outlook = hall_outlook(session, now)
+            self._board = board(session, now, outlook.queues)
+        self._estimates = outlook.tickets
+        self.predictions += 1
 
     def _run_slow(self) -> None:
         while True:
@@ -179,12 +221,17 @@ class Hub:
             if self._stop.is_set():
                 return
             self._slow_due.clear()  # changes from here on ask for one more read
+            self.estimating = True
             try:
                 self._read_slow()
                 self._hand_over(self._read(()))
+                if self._loop is not None and not self._loop.is_closed():
+                    self._loop.call_soon_threadsafe(self._estimates_published)
             except LobbyError as exc:
                 log.warning("lobby web: estimates not read: %s", exc)
                 self._stop.wait(RECONNECT_S)
+            finally:
+                self.estimating = False
 
     def _publish(self, snapshot: HallSnapshot) -> None:
         """On the event loop: number the snapshot and wake every waiting page."""
@@ -193,6 +240,11 @@ class Hub:
             self._version, snapshot.status, snapshot.board, snapshot.calls, snapshot.connected
         )
         waiting, self._changed = self._changed, asyncio.Event()
+        waiting.set()
+
+    def _estimates_published(self) -> None:
+        """On the event loop, after the snapshot with new estimates: wake waiting page loads."""
+        waiting, self._estimated = self._estimated, asyncio.Event()
         waiting.set()
 
     def _hand_over(self, snapshot: HallSnapshot) -> None:
@@ -205,12 +257,15 @@ class Hub:
                 if self._feed is None:
                     self._feed = self._open_feed(None)
                     self._hand_over(self._read(()))
+                    self._slow_due.set()  # what happened while the feed was lost
                 events = self._feed.wait(0.5)
-                if events or self._idle_due():
-                    self._last_read = time.monotonic()
+                idle = self._idle_due()
+                if events or idle:
                     calls = tuple(e for e in events if e.kind in CALL_KINDS)
                     self._hand_over(self._read(calls))
-                    self._slow_due.set()
+                    if idle or any(e.kind in ESTIMATE_INPUTS for e in events):
+                        self._last_read = time.monotonic()
+                        self._slow_due.set()
             except LobbyError as exc:  # database gone or listener lost: say so, retry
                 log.warning("lobby web: %s; reconnecting", exc)
                 if self._feed is not None:

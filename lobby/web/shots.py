@@ -20,7 +20,7 @@ from typing import Any
 import uvicorn
 
 from lobby import engine
-from lobby.clock import FixedClock, SystemClock, zone
+from lobby.clock import FixedClock, SystemClock, business_day, zone
 from lobby.complaints import move_complaint
 from lobby.complaints.public import complaint_link
 from lobby.config import SAMPLE_BRANCH, load_branch_config
@@ -29,6 +29,7 @@ from lobby.errors import LobbyError
 from lobby.queries.ticket_status import branch_keys
 from lobby.sample_history import sample_staff
 from lobby.seeding import initialise
+from lobby.ticket_code import encode
 from lobby.web.app import create_app
 
 PHONE_SIZE = (390, 844)
@@ -90,8 +91,13 @@ def _sample(db: Database, clock: FixedClock) -> dict[str, str]:
     with db.unit_of_work(sample_staff(db, "M01")) as uow:
         move_complaint(uow, reference, "resolved", resolution="已增开窗口并向客户致歉。")
     with db.read() as session:
-        secret = branch_keys(session).secret
+        keys = branch_keys(session)
+    secret = keys.secret
     codes["complaint"] = complaint_link("/", secret, reference)
+    today = business_day(clock.moment, keys.timezone)
+    codes["unknown"] = encode(secret, keys.code, today, "A999")  # signed, never issued
+    codes["expired"] = encode(secret, keys.code, today - timedelta(days=1), issued[5].number)
+    codes["forged"] = issued[6].code[:-4] + "AAAA"
     at(0)
     return codes
 
@@ -153,7 +159,11 @@ def _pages(codes: dict[str, str]) -> list[tuple[str, str, tuple[int, int]]]:
     ]
     for lang in ("zh", "en"):
         pages.append((f"{codes['complaint']}?lang={lang}", f"web-complaint-{lang}", PHONE_SIZE))
-    pages.append(("/t/LOBBY:XX:20260101:A001:AAAAAAAA?lang=en", "web-refused-en", PHONE_SIZE))
+    for lang in ("zh", "en"):
+        for refused in ("unknown", "expired", "forged"):
+            pages.append(
+                (f"/t/{codes[refused]}?lang={lang}", f"web-ticket-{refused}-{lang}", PHONE_SIZE)
+            )
     pages.append(("/display", "web-display", DISPLAY_SIZE))
     return pages
 

@@ -32,7 +32,10 @@ from lobby.reports import WAIT_BIN_S, Report, build_report, roll_up_closed_days
 from lobby.reports.figures import exact_p90
 from tests.bench import year_data
 from tests.bench.year_data import FIRST_DAY, LAST_DAY, YearFile
+from tests.helpers import actor
 from tests.pgserver import PostgresServer
+
+MANAGER = actor("M01")
 
 TARGET_S = 1.0
 ROUNDS = 5
@@ -100,7 +103,7 @@ def run_year_benchmark(
     def year_report() -> None:
         started = time.perf_counter()
         with db.read() as session:
-            reports.append(build_report(session, FIRST_DAY, LAST_DAY))
+            reports.append(build_report(session, FIRST_DAY, LAST_DAY, reader=MANAGER))
         durations.append(time.perf_counter() - started)
 
     def count_tickets() -> None:
@@ -109,7 +112,7 @@ def run_year_benchmark(
 
     def one_day() -> None:
         with db.read() as session:
-            build_report(session, WEEK[0], WEEK[0])
+            build_report(session, WEEK[0], WEEK[0], reader=MANAGER)
 
     def close_day_rollup() -> float:
         """The close-day hook on a year of rollups: find and roll up the one day missing."""
@@ -126,8 +129,8 @@ def run_year_benchmark(
     benchmark.pedantic(year_report, rounds=ROUNDS, iterations=1, warmup_rounds=1)
     year_s = statistics.median(durations)
     with db.read() as session:
-        week_rolled = build_report(session, *WEEK)
-        week_fresh = build_report(session, *WEEK, use_rollups=False)
+        week_rolled = build_report(session, *WEEK, reader=MANAGER)
+        week_fresh = build_report(session, *WEEK, reader=MANAGER, use_rollups=False)
     assert week_rolled.to_json() == week_fresh.to_json()
     totals = reports[-1].totals
     exact = exact_year_p90(db)

@@ -11,15 +11,16 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import create_engine, func, select, update
+from sqlalchemy import func, select
 
 from lobby import admin, engine
 from lobby.db import Database
+from lobby.errors import PinChangeRequired
 from lobby.models import ComplaintNote, Event
 from lobby.reports import build_report
 from lobby.settings import Settings
 from tests.gui.conftest import Console
-from tests.helpers import ManualClock, actor, device
+from tests.helpers import ManualClock, actor, behind_the_engines_back, device
 from ui.common.app import make_app
 from ui.manager.main import bootstrap
 from ui.manager.window import ManagerWindow
@@ -165,7 +166,7 @@ def test_report_page_matches_the_core_report_and_exports(
     report = page.report
     assert report is not None
     with db.read() as session:
-        expected = build_report(session, TODAY, TODAY, now=clock.now())
+        expected = build_report(session, TODAY, TODAY, reader=actor("M01"), now=clock.now())
     assert report.totals == expected.totals
     assert report.totals.served == 2
     # waits 4 and 10 min: the cards show their mean
@@ -359,13 +360,16 @@ def test_staff_added_disabled_and_pin_reset(signed_in: Manager, db: Database) ->
     )
     from lobby.staff import sign_in
 
-    assert sign_in(db, "T09", "4321", "teller", device="test").code == "T09"
+    # a PIN the manager chose holds, and is T09's to change at first sign-in
+    assert sign_in(db, "T09", "4321", "teller", device="test", allow_pin_change=True).code == "T09"
+    with pytest.raises(PinChangeRequired):
+        sign_in(db, "T09", "4321", "teller", device="test")
     row = next(r for r in range(staff.table.rowCount()) if staff.table.text_at(r, 0) == "T09")
     staff.table.selectRow(row)
     staff.pin.setText("8765")
     staff.reset_button.click()
     signed_in.settle()
-    assert sign_in(db, "T09", "8765", "teller", device="test").code == "T09"
+    assert sign_in(db, "T09", "8765", "teller", device="test", allow_pin_change=True).code == "T09"
     staff.table.selectRow(row)
     staff.disable_button.click()
     signed_in.settle()
@@ -435,10 +439,7 @@ def test_audit_tab_shows_the_chain_state(signed_in: Manager, db: Database, db_ur
     signed_in.qtbot.waitUntil(lambda: "chain intact" in audit.chain.text())
     with db.read() as session:
         victim = session.scalars(select(Event.id).order_by(Event.id.desc())).first()
-    plain = create_engine(db_url)
-    with plain.begin() as conn:
-        conn.execute(update(Event).where(Event.id == victim).values(actor="T03"))
-    plain.dispose()
+    behind_the_engines_back(db_url, f"UPDATE event SET actor = 'T03' WHERE id = {victim}")
     audit.verify_button.click()
     signed_in.qtbot.waitUntil(lambda: "CHAIN BROKEN" in audit.chain.text())
     assert f"at #{victim}" in audit.chain.text()

@@ -1,4 +1,12 @@
-"""A long-running app survives PySide6's reference leak on None and True."""
+"""The pinned PySide6 keeps the reference counts of None and True (Python 3.11).
+
+PySide6 6.12.0 on CPython 3.11 releases one reference to ``None`` (and to ``True``
+for signal emits) more than it took, on every void call and every ``emit()``; a busy
+app then aborts in ``none_dealloc`` after a few thousand queue events. Measured with
+the leak test below, 6.5 to 6.11.3 do not leak; ``pyproject.toml`` pins 6.11.3, and
+these tests fail should a release that leaks be installed. (From Python 3.12 the
+singletons are immortal and the bug is harmless.)
+"""
 
 from __future__ import annotations
 
@@ -6,9 +14,9 @@ import subprocess
 import sys
 import textwrap
 
-# Half a million void calls and signal emits: far past the point where the
-# interpreter aborted without the reserve (about 4,000 on this machine).
-SCRIPT = textwrap.dedent(
+# Half a million void calls and signal emits: far past the point where a leaking
+# release aborts the interpreter (about 4,000 on this machine).
+SURVIVES = textwrap.dedent(
     """
     import sys
     from PySide6.QtCore import QObject, Signal
@@ -29,39 +37,44 @@ SCRIPT = textwrap.dedent(
     """
 )
 
+LEAK = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QApplication, QLabel
 
-def test_app_survives_half_a_million_calls() -> None:
+    class Emitter(QObject):
+        ping = Signal(bool)
+
+    app = QApplication(["leak"])
+    label = QLabel()
+    emitter = Emitter()
+    emitter.ping.connect(lambda flag: None)
+    for _ in range(3):  # warm up: first calls fill caches
+        label.setText("x")
+        emitter.ping.emit(True)
+    none, true = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(1_000):
+        label.setText("x")
+        emitter.ping.emit(True)
+    print(none - sys.getrefcount(None), true - sys.getrefcount(True))
+    """
+)
+
+
+def run(script: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["alive", "True", "True"]
+    return result.stdout
 
 
-def test_without_the_reserve_the_leak_is_real() -> None:
-    """The guard above is needed: the leak shows on this interpreter (or none is needed)."""
-    script = textwrap.dedent(
-        """
-        import sys
-        from PySide6.QtWidgets import QApplication, QLabel
-        app = QApplication(["leak"])
-        label = QLabel()
-        before = sys.getrefcount(None)
-        for _ in range(100):
-            label.setText("x")
-        print(before - sys.getrefcount(None))
-        """
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    leaked = int(result.stdout.strip())
-    if sys.version_info >= (3, 12):
-        assert leaked == 0
-    else:
-        assert leaked in (0, 100)
+def test_no_reference_to_none_or_true_is_lost() -> None:
+    """A thousand void calls and emits leave the counts of None and True as they were."""
+    lost_none, lost_true = (int(part) for part in run(LEAK).split())
+    assert (lost_none, lost_true) == (0, 0)
+
+
+def test_an_app_survives_half_a_million_calls() -> None:
+    assert run(SURVIVES).split() == ["alive", "True", "True"]

@@ -16,7 +16,7 @@ from tests.helpers import ManualClock, actor
 
 def search(db: Database, **filters: object) -> list[EventView]:
     with db.read() as session:
-        return list(search_journal(session, "M01", AuditQuery(**filters)).events)  # type: ignore[arg-type]
+        return list(search_journal(session, actor("M01"), AuditQuery(**filters)).events)  # type: ignore[arg-type]
 
 
 def a_morning(db: Database, clock: ManualClock) -> None:
@@ -64,7 +64,7 @@ def test_filters(db: Database, clock: ManualClock) -> None:
     assert search(db, actor="T01", counter=4) == []
     with db.read() as session:
         assert {"issued", "called", "finished", "config_changed"} <= set(
-            event_kinds(session, "M01")
+            event_kinds(session, actor("M01"))
         )
 
 
@@ -74,7 +74,7 @@ def test_paging(db: Database, clock: ManualClock) -> None:
     before: int | None = None
     while True:
         with db.read() as session:
-            page = search_journal(session, "M01", AuditQuery(page_size=2, before_id=before))
+            page = search_journal(session, actor("M01"), AuditQuery(page_size=2, before_id=before))
         assert len(page.events) <= 2
         seen += [e.id for e in page.events]
         if page.next_before_id is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -28,7 +27,7 @@ from lobby.lifecycle.files import parse_name, write_checksum
 from lobby.lifecycle.integrity import database_problems
 from lobby.lifecycle.restore import RestoreRefused, restore_backup
 from lobby.schema import HEAD, current_revision
-from tests.helpers import add_test_staff
+from tests.helpers import add_test_staff, behind_the_engines_back
 from tests.integration.test_concurrency import (
     STATE_AFTER,
     check_invariants,
@@ -234,10 +233,10 @@ def test_a_backup_with_a_broken_chain_is_refused(sqlite_template: Path, tmp_path
     db = Database.open(f"sqlite:///{live}")
     try:
         info = make_backup(db, tmp_path / "bk", actor="M01")
-        conn = sqlite3.connect(info.path)
-        conn.execute("UPDATE event SET kind = 'issued' WHERE id = (SELECT min(id) FROM event)")
-        conn.commit()
-        conn.close()
+        behind_the_engines_back(
+            f"sqlite:///{info.path}",
+            "UPDATE event SET kind = 'issued' WHERE id = (SELECT min(id) FROM event)",
+        )
         write_checksum(info.path)  # a copy edited by someone who also rewrote its checksum
         with pytest.raises(RestoreRefused, match="was edited after it was written"):
             restore_backup(db, info.path, tmp_path / "aside", actor="M01")

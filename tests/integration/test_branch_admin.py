@@ -14,7 +14,7 @@ from lobby.db import Database
 from lobby.errors import AuthenticationFailed, ConfigError, InvalidInput, LobbyError, NotFound
 from lobby.models import Event
 from lobby.queries.counter_view import counter_overview
-from lobby.staff import sign_in
+from lobby.staff import change_pin, sign_in
 from tests.helpers import ManualClock, actor
 
 
@@ -153,9 +153,14 @@ def test_changes_apply_live(db: Database) -> None:
     with pytest.raises(AuthenticationFailed):
         sign_in(db, "T03", "3333", "teller", device="counter-3")
     change(db, admin.reset_pin, "T02", "5555")
-    assert sign_in(db, "T02", "5555", "teller", device="counter-2").code == "T02"
+    with pytest.raises(AuthenticationFailed, match="T02 must choose a new PIN first"):
+        sign_in(db, "T02", "5555", "teller", device="counter-2")
+    assert change_pin(db, "T02", "5555", "5151", device="counter-2").code == "T02"
+    assert sign_in(db, "T02", "5151", "teller", device="counter-2").credential is not None
     change(db, admin.add_staff, "G02", "Greeter 2", "greeter", "2469")
-    assert sign_in(db, "G02", "2469", "greeter", device="tablet").role == "greeter"
+    with pytest.raises(AuthenticationFailed, match="G02 must choose a new PIN first"):
+        sign_in(db, "G02", "2469", "greeter", device="tablet")
+    assert change_pin(db, "G02", "2469", "9642", device="tablet").role == "greeter"
     with db.read() as session:
         config = admin.export_config(session)
     assert config.policy.interleave == 0
@@ -423,4 +428,4 @@ def test_staff_list_shows_disabled_and_locked_accounts(db: Database, clock: Manu
     assert members["T02"].locked_until is not None
     assert members["T01"].locked_until is None
     change(db, admin.reset_pin, "T02", "2323")  # a new PIN lifts the lock at once
-    assert sign_in(db, "T02", "2323", "teller", device="counter-2").code == "T02"
+    assert change_pin(db, "T02", "2323", "3232", device="counter-2").code == "T02"

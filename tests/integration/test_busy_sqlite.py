@@ -22,7 +22,7 @@ from lobby.journal import verify_chain
 from tests.helpers import actor
 
 PROCESSES = 16
-ROUNDS = 2  # issue, call, finish at a counter two processes share
+ROUNDS = 6  # issue, call, finish at a counter two processes share
 BUSY_TIMEOUT_MS = 2_000  # SQLite's own wait (the default); past it Lobby backs off and begins again
 HOG_LIFETIME_S = 240  # each hog ends by itself even if the test is killed
 #: A process that keeps one core busy until it is stopped (or its lifetime ends).
@@ -48,10 +48,13 @@ class HeldLock:
     def __init__(self, url: str) -> None:
         self._connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
         self._connection.execute("BEGIN IMMEDIATE")
+        self.held = True
 
     def release(self) -> None:
-        self._connection.rollback()
-        self._connection.close()
+        if self.held:
+            self._connection.rollback()
+            self._connection.close()
+            self.held = False
 
 
 def test_a_writer_waits_for_the_lock_and_then_does_the_whole_unit_of_work(
@@ -242,7 +245,7 @@ def test_sixteen_writers_under_cpu_hogs_all_wait_their_turn(sqlite_url: str) -> 
             ],
         )
         with cpu_hogs(hog_count) as hogs:
-            results = pool.go()
+            results, seconds = pool.timed_go()
             running = sum(hog.poll() is None for hog in hogs)
     errors = [r["error"] for r in results if r["error"]]
     tickets, events = read_tickets(sqlite_url), read_journal(sqlite_url)
@@ -253,7 +256,8 @@ def test_sixteen_writers_under_cpu_hogs_all_wait_their_turn(sqlite_url: str) -> 
     print(
         f"\n[sqlite] {PROCESSES} processes x {ROUNDS} rounds beside {hog_count} CPU hogs: "
         f"issued {len(issued)}, called {len(calls)}, events {len(events)}; busy pauses "
-        f"{sum(retries)} (most in one process {max(retries)}), worker errors {len(errors)}"
+        f"{sum(retries)} (most in one process {max(retries)}), worker errors {len(errors)}; "
+        f"{seconds:.1f} s"
     )
     assert running == hog_count, "a CPU hog stopped before the writers were done"
     assert not errors, "workers failed:\n\n" + "\n\n".join(errors)
@@ -284,3 +288,75 @@ def test_lobby_issue_on_a_database_held_past_the_deadline_is_exit_4_in_one_line(
     assert "LOBBY_BUSY_DEADLINE_S" in err
     assert "Traceback" not in err
     assert dump(sqlite_url) == before
+
+
+# -- the gate: a writer who waited long goes next -------------------------------------------
+
+
+def gate_is_open(url: str) -> bool:
+    """Whether a writer could pass the gate now (another process's view of it)."""
+    import fcntl
+
+    fd = os.open(url.removeprefix("sqlite:///") + "-writers", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def test_a_writer_that_waited_long_closes_the_gate_until_it_has_written(sqlite_url: str) -> None:
+    from lobby.writer_gate import STARVING_AFTER_S
+
+    db = Database.open(sqlite_url, busy_deadline_s=60, busy_timeout_ms=20)
+    held = HeldLock(sqlite_url)
+    seen: list[tuple[float, bool]] = []  # (seconds waited, gate open) before each pause
+
+    def heard(_attempt: int, waited: float) -> None:
+        seen.append((waited, gate_is_open(sqlite_url)))
+        if waited >= STARVING_AFTER_S + 0.3:
+            held.release()
+
+    db.busy.listeners.append(heard)
+    try:
+        with db.unit_of_work(actor("G01")) as uow:
+            number = engine.issue_ticket(uow, "cash").number
+    finally:
+        held.release()
+        db.dispose()
+    assert number == "A001"
+    # open while it had not waited long; closed by it once it had; open once it wrote
+    assert all(is_open for waited, is_open in seen if waited < STARVING_AFTER_S)
+    late = [is_open for waited, is_open in seen if waited >= STARVING_AFTER_S + 0.1]
+    assert late
+    assert not any(late)
+    assert gate_is_open(sqlite_url)
+
+
+def test_writers_wait_at_a_closed_gate_and_give_up_at_the_deadline(sqlite_url: str) -> None:
+    import fcntl
+
+    before = dump_of(sqlite_url)
+    starving = os.open(sqlite_url.removeprefix("sqlite:///") + "-writers", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(starving, fcntl.LOCK_EX)  # another process's long-waiting writer
+    db = Database.open(sqlite_url, busy_deadline_s=0.3)
+    try:
+        with pytest.raises(DatabaseUnavailable, match="stayed busy") as busy:
+            db.run(actor("G01"), lambda uow: engine.issue_ticket(uow, "cash"))
+        raw = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+        raw.execute("BEGIN IMMEDIATE")  # nobody took SQLite's lock meanwhile
+        raw.rollback()
+        raw.close()
+    finally:
+        os.close(starving)
+        db.dispose()
+    assert busy.value.exit_code == 4
+    assert dump_of(sqlite_url) == before
+
+
+def dump_of(url: str) -> str:
+    from tests.db_dump import dump
+
+    return dump(url)

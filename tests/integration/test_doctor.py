@@ -20,7 +20,7 @@ from lobby.db import Database
 from lobby.lifecycle.backup import BackupFailed, make_backup
 from lobby.lifecycle.doctor import Check, Doctor
 from lobby.settings import Settings
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, behind_the_engines_back
 
 
 def _branch(template: Path, where: Path, clock: ManualClock) -> tuple[Database, Settings]:
@@ -123,10 +123,10 @@ def test_a_broken_journal_fails(branch: tuple[Database, Settings]) -> None:
 def test_a_broken_chain_fails(branch: tuple[Database, Settings]) -> None:
     db, settings = branch
     assert _by_name(Doctor(settings, db).run())["journal"][0] == "ok"
-    conn = sqlite3.connect(str(db.engine.url.database))
-    conn.execute("UPDATE event SET actor = 'X99' WHERE id = (SELECT min(id) FROM event)")
-    conn.commit()
-    conn.close()
+    behind_the_engines_back(
+        f"sqlite:///{db.engine.url.database}",
+        "UPDATE event SET actor = 'X99' WHERE id = (SELECT min(id) FROM event)",
+    )
     status, detail = _by_name(Doctor(settings, db).run())["journal"]
     assert status == "fail"
     assert "was edited after it was written" in detail

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, select
 from lobby.cli.main import main
 from lobby.config import SAMPLE_BRANCH
 from lobby.db import Database
+from lobby.errors import AuthenticationFailed
 from lobby.models import Branch, Staff
 from lobby.staff import sign_in
 
@@ -61,15 +62,24 @@ def test_init_marks_the_file_pins_to_be_changed_and_rerun_keeps_a_new_pin(
     assert code == 0
     assert json.loads(out)["loaded"] == 0
     assert staff_rows(url) == before  # nothing of any member changed, PINs least of all
+    assert before["T01"][1]  # a PIN the manager set is T01's to change at next sign-in
     db = Database.open(url)
     try:
-        # the new PIN holds (the member still chooses their own at first sign-in)
+        # the new PIN holds, and must be changed before T01 does anything else
         checked = sign_in(db, "T01", "8642", None, device="cli", allow_pin_change=True)
         assert checked.code == "T01"
+        with pytest.raises(AuthenticationFailed, match="T01 must choose a new PIN first"):
+            sign_in(db, "T01", "8642", None, device="cli")
+        with pytest.raises(AuthenticationFailed, match="wrong staff id or PIN"):
+            sign_in(db, "T01", "1111", None, device="cli", allow_pin_change=True)
         with db.read() as session:
             assert session.get_one(Branch, 1).secret == secret
     finally:
         db.dispose()
+    code, out, _ = run(capsys, "change-pin", "--db", url, "--staff", "T01", "--pin", "8642",
+                       "--new-pin", "2684")  # fmt: skip
+    assert code == 0
+    assert not staff_rows(url)["T01"][1]
 
 
 def test_init_with_a_file_refuses_a_live_branch(

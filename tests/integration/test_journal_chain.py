@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from lobby import engine
 from lobby.cli.main import main
 from lobby.db import Database, make_engine
-from lobby.journal import verify_chain
+from lobby.journal import event_digest, verify_chain
 from lobby.migrate import upgrade
-from tests.helpers import ManualClock, actor, device
+from tests.helpers import ManualClock, actor, behind_the_engines_back, device
 
 STORED = Path(__file__).resolve().parent.parent / "data" / "schemas"
 PHONE = "13812345678"
@@ -45,10 +47,7 @@ def a_day(db: Database, clock: ManualClock) -> None:
 
 
 def raw(url: str, sql: str) -> None:
-    plain = create_engine(url)
-    with plain.begin() as conn:
-        conn.execute(text(sql))
-    plain.dispose()
+    behind_the_engines_back(url, sql)
 
 
 def check(db: Database) -> tuple[bool, int | None, str | None]:
@@ -95,6 +94,67 @@ def test_a_deleted_event_is_found_at_the_next_one(
     ids = event_ids(db)
     raw(db_url, f"DELETE FROM event WHERE id = {ids[4]}")
     assert check(db) == (False, ids[5], "deleted")
+
+
+def test_deleting_the_newest_events_is_named(
+    db: Database, clock: ManualClock, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_day(db, clock)
+    ids = event_ids(db)
+    raw(db_url, f"DELETE FROM event WHERE id = {ids[-1]}")
+    assert check(db) == (False, ids[-1], "deleted")
+    assert main(["audit", "verify", "--db", db_url]) == 1
+    err = capsys.readouterr().err
+    assert f"the newest events after #{ids[-2]} were deleted" in err
+    assert f"records #{ids[-1]}" in err
+    raw(db_url, f"DELETE FROM event WHERE id >= {ids[-3]}")  # the last three
+    assert check(db) == (False, ids[-1], "deleted")
+
+
+def test_events_appended_with_forged_hashes_are_named(
+    db: Database, clock: ManualClock, db_url: str
+) -> None:
+    a_day(db, clock)
+    with db.read() as session:
+        last = session.execute(text("SELECT hash FROM event ORDER BY id DESC LIMIT 1")).scalar_one()
+    at = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
+    forged = event_digest(last, at, "finished", None, None, "T02", {})
+    raw(
+        db_url,
+        "INSERT INTO event (at, kind, actor, payload, prev_hash, hash) "
+        f"VALUES ('2026-11-23 02:30:00', 'finished', 'T02', '{{}}', '{last}', '{forged}')",
+    )
+    assert check(db) == (False, event_ids(db)[-1], "inserted")
+
+
+def test_the_database_refuses_to_update_or_delete_events(
+    db: Database, clock: ManualClock, db_url: str
+) -> None:
+    a_day(db, clock)
+    before = event_ids(db)
+    plain = create_engine(db_url)
+    try:
+        for statement in (
+            f"UPDATE event SET actor = 'T02' WHERE id = {before[3]}",
+            f"DELETE FROM event WHERE id = {before[-1]}",
+            "DELETE FROM event",
+        ):
+            with pytest.raises(DBAPIError, match="append-only"), plain.begin() as conn:
+                conn.execute(text(statement))
+        if db.is_postgresql:
+            with pytest.raises(DBAPIError, match="append-only"), plain.begin() as conn:
+                conn.execute(text("TRUNCATE event CASCADE"))
+    finally:
+        plain.dispose()
+    assert event_ids(db) == before
+    assert check(db) == (True, None, None)
+    # the engine still appends, and the head follows
+    with db.unit_of_work(actor("G01")) as uow:
+        engine.issue_ticket(uow, "cash")
+    with db.read() as session:
+        report = verify_chain(session)
+    assert report.intact
+    assert report.checked == len(before) + 1
 
 
 def test_an_inserted_event_is_named(db: Database, clock: ManualClock, db_url: str) -> None:

@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy import MetaData, create_engine, select
 
 from lobby import admin, complaints, engine
+from lobby.access import Credential, SessionToken
 from lobby.audit import AuditQuery, event_kinds, search_journal
 from lobby.cli.main import main
 from lobby.config import SAMPLE_BRANCH
 from lobby.db import Database, UnitOfWork
 from lobby.errors import AuthenticationFailed, LobbyError, PermissionDenied
 from lobby.manager_auth import check_manager_pin, require_manager
-from tests.helpers import actor, signed_in
+from lobby.reports import build_report
+from tests.helpers import actor, device, first_sign_in
 
 Operation = Callable[[UnitOfWork, str], Any]
 
@@ -55,8 +57,6 @@ Read = Callable[[Any, str, Database, str], Any]
 READS: dict[str, Read] = {
     "list_complaints": lambda s, who, db, _: complaints.list_complaints(s, who, db.clock.now()),
     "get_complaint": lambda s, who, db, ref: complaints.get_complaint(s, who, ref, db.clock.now()),
-    "audit": lambda s, who, db, _: search_journal(s, who, AuditQuery()),
-    "event_kinds": lambda s, who, db, _: event_kinds(s, who),
     "list_staff": lambda s, who, db, _: admin.list_staff(s, who, db.clock.now()),
 }
 
@@ -117,10 +117,53 @@ def test_reads_are_refused_to_non_managers(db: Database, reference: str, name: s
         READS[name](session, "M01", db, reference)  # a manager may
 
 
+FIGURE_READS: dict[str, Callable[[Any, Credential, Database], Any]] = {
+    "audit": lambda s, who, db: search_journal(s, who, AuditQuery(), db.clock.now()),
+    "event_kinds": lambda s, who, db: event_kinds(s, who, db.clock.now()),
+}
+
+
+@pytest.mark.parametrize("name", list(FIGURE_READS))
+def test_the_journal_is_read_by_a_signed_in_manager_only(db: Database, name: str) -> None:
+    with db.read() as session:
+        for who in ("T01", "G01"):
+            with pytest.raises(PermissionDenied, match="only a manager may do this"):
+                FIGURE_READS[name](session, actor(who), db)
+        with pytest.raises(PermissionDenied, match="staff figures are for staff|only a manager"):
+            FIGURE_READS[name](session, device("pad-1"), db)
+        # a manager's staff id is not enough: their session is
+        with pytest.raises(AuthenticationFailed):
+            FIGURE_READS[name](session, SessionToken("forged", "M01"), db)
+        FIGURE_READS[name](session, actor("M01"), db)
+
+
+def test_report_per_teller_is_checked_in_the_core(db: Database) -> None:
+    with db.unit_of_work(actor("G01")) as uow:
+        for _ in range(2):
+            engine.issue_ticket(uow, "cash")
+    for teller, counter in (("T01", 1), ("T02", 2)):
+        with db.unit_of_work(actor(teller)) as uow:
+            engine.call_next(uow, counter)
+            engine.finish(uow, counter)
+    today = db.clock.now().date()
+
+    def report(reader: Credential) -> Any:
+        with db.read() as session:
+            return build_report(session, today, today, reader=reader, now=db.clock.now())
+
+    assert set(report(actor("M01")).by_teller) == {"T01", "T02"}
+    assert set(report(actor("T01")).by_teller) == {"T01"}  # only their own
+    assert report(actor("T01")).totals.served == 2  # branch totals name nobody
+    with pytest.raises(PermissionDenied, match="staff figures are for staff"):
+        report(device("pad-1"))
+    with pytest.raises(AuthenticationFailed):
+        report(SessionToken("forged", "M01"))
+
+
 def test_a_disabled_manager_is_refused_at_once(db: Database) -> None:
     with db.unit_of_work(actor("M01")) as uow:
         admin.add_staff(uow, "M02", "Deputy", "manager", "8888")
-    with db.unit_of_work(signed_in(db, "M02", "8888")) as uow:
+    with db.unit_of_work(first_sign_in(db, "M02", "8888", "8787")) as uow:
         admin.disable_staff(uow, "M01")
     with pytest.raises(PermissionDenied, match="M01 is not an active"), db.read() as session:
         require_manager(session, "M01")

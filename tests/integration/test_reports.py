@@ -134,7 +134,9 @@ def play_day2(db: Database, clock: ManualClock, refs: dict[str, str]) -> None:
 
 def report(db: Database, first: date, last: date, **options: Any) -> Report:
     with db.read() as session:
-        return build_report(session, first, last, now=db.clock.now(), **options)
+        return build_report(
+            session, first, last, reader=actor("M01"), now=db.clock.now(), **options
+        )
 
 
 def test_a_small_day_matches_the_hand_computation(
@@ -261,7 +263,9 @@ def test_two_days_by_day_and_over_the_range(db: Database, clock: ManualClock) ->
     assert (waiting.count, waiting.resolved, waiting.avg_resolve_h) == (2, 2, 14.0)
     assert (staff.count, staff.open, staff.max_resolve_h) == (1, 1, None)
     with db.read() as session:
-        later = build_report(session, DAY1, DAY2, now=clock.now() + timedelta(days=3))
+        later = build_report(
+            session, DAY1, DAY2, reader=actor("M01"), now=clock.now() + timedelta(days=3)
+        )
     assert later.complaint_figures.overdue == later.complaints_by_category["staff"].overdue == 1
     assert report(db, DAY2, DAY2).complaints == 1  # filed on day 2
 

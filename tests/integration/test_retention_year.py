@@ -56,8 +56,10 @@ def _add_personal_data(path: Path) -> None:
 
 def _reports(db: Database) -> tuple[dict[str, Any], dict[str, Any]]:
     with db.read() as session:
-        rolled = build_report(session, FIRST, LAST, now=PURGE_AT).to_json()
-        raw = build_report(session, FIRST, LAST, now=PURGE_AT, use_rollups=False).to_json()
+        rolled = build_report(session, FIRST, LAST, reader=actor("M01"), now=PURGE_AT).to_json()
+        raw = build_report(
+            session, FIRST, LAST, reader=actor("M01"), now=PURGE_AT, use_rollups=False
+        ).to_json()
     return rolled, raw
 
 

@@ -9,20 +9,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.applications import Starlette
 
 from lobby.db import Database
 from lobby.web.app import WebOptions, create_app
 
 
 @contextmanager
-def serve_in_thread(db: Database, options: WebOptions | None = None) -> Iterator[str]:
-    """Serve ``db``'s pages until the block ends; yields the base URL."""
+def serve_in_thread(
+    db: Database, options: WebOptions | None = None, app: Starlette | None = None
+) -> Iterator[str]:
+    """Serve ``db``'s pages (or ``app``, made on it) until the block ends; yields the base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        create_app(db, options),
+        app or create_app(db, options),
         log_level="warning",
         access_log=False,
         lifespan="on",

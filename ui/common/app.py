@@ -9,13 +9,11 @@ from collections.abc import Sequence
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from lobby.config import RESOURCES
-from ui.common.collector import collect_on_gui_thread
-from ui.common.refcounts import protect_singletons
+from lobby.resource_files import resource
 
 log = logging.getLogger(__name__)
-FONT_FILE = RESOURCES / "fonts" / "wqy-microhei.ttc"
-STYLE_FILE = RESOURCES / "styles" / "lobby.qss"
+FONT_FILE = resource("fonts", "wqy-microhei.ttc")
+STYLE_FILE = resource("styles", "lobby.qss")
 
 
 def load_font() -> str:
@@ -32,15 +30,9 @@ def load_font() -> str:
 
 
 def make_app(argv: Sequence[str] | None = None) -> QApplication:
-    """The running QApplication (created once), with the CJK font as default.
-
-    Python's cyclic garbage collection runs on the GUI thread from then on (see
-    :mod:`ui.common.collector`).
-    """
-    protect_singletons()
+    """The running QApplication (created once), with the CJK font as default."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
-    collect_on_gui_thread(app)
     family = load_font()
     font = QFont(family)
     font.setPointSize(12)

@@ -14,6 +14,7 @@ from lobby.settings import Settings
 from ui.common.app import make_app
 from ui.common.busy_notice import watch_busy
 from ui.common.health import check_at_start
+from ui.common.kiosk import Kiosk
 from ui.common.tasks import TaskRunner
 from ui.feed import LiveFeed
 
@@ -91,7 +92,13 @@ def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     _FirstPaint(window, then)
 
 
-def run(build: Callable[[], App[Any]], *, size: tuple[int, int], full_screen: bool = False) -> int:
+def run(
+    build: Callable[[], App[Any]],
+    *,
+    size: tuple[int, int],
+    full_screen: bool = False,
+    kiosk: bool = False,
+) -> int:
     """Create the QApplication, build the app, show it, then fill it, and run the event loop.
 
     The window is shown first; its first reads (``App.fill``) and the start-up health
@@ -100,7 +107,9 @@ def run(build: Callable[[], App[Any]], *, size: tuple[int, int], full_screen: bo
     Args:
         build: The app's ``bootstrap`` with its arguments bound (``window_first=True``).
         size: The window's size unless full screen.
-        full_screen: Show the window full screen (kiosk, hall display).
+        full_screen: Show the window full screen (hall display).
+        kiosk: Full screen with no window controls, left only with a manager's PIN
+            (:mod:`ui.common.kiosk`).
     """
     qt = make_app()
     app = build()
@@ -113,7 +122,9 @@ def run(build: Callable[[], App[Any]], *, size: tuple[int, int], full_screen: bo
 
     after_first_paint(app.window, fill)
     watch_busy(app.window, app.db, app.runner)
-    if full_screen:
+    if kiosk:
+        Kiosk(app.window, app.db).show()
+    elif full_screen:
         app.window.showFullScreen()
     else:
         app.window.resize(*size)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTranslator
 
-from lobby.config import RESOURCES
+from lobby.resource_files import resource
 
-TRANSLATIONS = RESOURCES / "translations"
+TRANSLATIONS = resource("translations")
 UI = Path(__file__).resolve().parents[1]
 #: Each app's ``.ts`` name and the code its strings come from (ui/common is shared).
 SOURCES: dict[str, tuple[str, ...]] = {

@@ -64,11 +64,18 @@ def bootstrap(
 
 
 def run(
-    settings: Settings, db: Database, announcer: Announcer | None, layout: str, full_screen: bool
+    settings: Settings,
+    db: Database,
+    announcer: Announcer | None,
+    layout: str,
+    full_screen: bool,
+    *,
+    kiosk: bool = False,
 ) -> int:
-    """Show the display and run the event loop."""
+    """Show the display and run the event loop (``kiosk``: see :mod:`ui.common.kiosk`)."""
     return run_app(
         lambda: bootstrap(settings, db, announcer=announcer, layout=layout, window_first=True),
         size=SIZE,
         full_screen=full_screen,
+        kiosk=kiosk,
     )

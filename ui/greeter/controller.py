@@ -14,13 +14,22 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Signal, Slot
 
 from lobby import engine
-from lobby.access import Credential
+from lobby.access import KIOSK, Credential, authenticate
 from lobby.db import Database, UnitOfWork
 from lobby.engine.missed import MissedStanding
-from lobby.errors import AuthenticationFailed, DatabaseUnavailable, LobbyError, NotFound
+from lobby.error_texts import Lang, say
+from lobby.errors import (
+    AuthenticationFailed,
+    DatabaseUnavailable,
+    LobbyError,
+    NotFound,
+    PermissionDenied,
+    PinChangeRequired,
+)
+from lobby.keyfiles import device_key
 from lobby.queries.receipts import read_receipt
 from lobby.queries.service_list import ServiceList, read_service_list
-from lobby.staff import StaffView, sign_in
+from lobby.staff import StaffView, change_pin, sign_in
 from lobby.ticket_code import looks_like_code
 from lobby.ticket_print import printable_ticket
 from lobby.views import EventView, TicketView
@@ -48,6 +57,8 @@ class GreeterController(QObject):
         issued(IssuedTicket): A ticket was committed (printing follows).
         diverted(str): A customer sent to a machine was journalled (service code).
         complaint_filed(ComplaintReceipt): A complaint was recorded.
+        pin_change_needed(str): The PIN typed was right but must be changed first (the
+            staff id): the window asks for a new one and calls :meth:`change_pin`.
         failed(str, str): Where it failed (``sign_in``, ``issue``, ``appointment``,
             ``complaint``, ``reprint``, ``divert``) and a message for the greeter.
         ticket_standing(str): What to tell a customer back with an already called ticket.
@@ -59,6 +70,7 @@ class GreeterController(QObject):
     diverted = Signal(str)
     complaint_filed = Signal(object)
     failed = Signal(str, str)
+    pin_change_needed = Signal(str)
     ticket_standing = Signal(str)
 
     def __init__(
@@ -81,6 +93,9 @@ class GreeterController(QObject):
         self.snapshot: ServiceList | None = None
         self.last_ticket: IssuedTicket | None = None
         self.last_receipt: ComplaintReceipt | None = None
+        #: The screen's language now (the window's switch sets it): errors are said in it.
+        self.language: Callable[[], Lang] = lambda: "zh"
+        self._old_pin: tuple[str, str] | None = None  # a right PIN that must change
 
     @property
     def acting(self) -> bool:
@@ -95,11 +110,32 @@ class GreeterController(QObject):
 
     def sign_in(self, code: str, pin: str) -> None:
         """Check a greeter's PIN (slow on purpose, so off the GUI thread)."""
+        self._sign_in(lambda: sign_in(self._db, code, pin, "greeter", device=self._device), pin)
+
+    def start_unattended(self, device: str) -> None:
+        """Act with nobody signed in, as the enrolled kiosk ``device`` (its key on this machine).
+
+        Every ticket, check-in, diversion and complaint is then journalled as the device.
+        A missing, withdrawn or wrong key, or a device enrolled for another role, is
+        refused on the sign-in page (a greeter may still sign in there).
+        """
 
         def work() -> tuple[StaffView, ServiceList]:
-            staff = sign_in(self._db, code, pin, "greeter", device=self._device)
+            key = device_key(device)
+            if key is None:
+                raise AuthenticationFailed(
+                    f"{device} has no key on this machine: a manager runs "
+                    f"`lobby device-enrol {device} --role kiosk` here"
+                )
             with self._db.read() as session:
-                return staff, read_service_list(session, self.now())
+                who = authenticate(session, key, self.now())
+                if who.role != KIOSK:
+                    raise PermissionDenied(
+                        f"{device} is enrolled as a {who.role}, not a kiosk: a manager "
+                        f"runs `lobby device-enrol {device} --role kiosk` here"
+                    )
+                snapshot = read_service_list(session, self.now())
+            return StaffView(who.code, "自助 Kiosk", KIOSK, credential=key), snapshot
 
         def done(result: tuple[StaffView, ServiceList]) -> None:
             self.staff, snapshot = result
@@ -107,6 +143,42 @@ class GreeterController(QObject):
             self.signed_in.emit(self.staff)
 
         self._runner.run(work, done, lambda exc: self._fail("sign_in", exc))
+
+    @property
+    def unattended(self) -> bool:
+        """Whether the app acts as a kiosk device, nobody signed in."""
+        return self.staff is not None and self.staff.role == KIOSK
+
+    def change_pin(self, code: str, new_pin: str) -> None:
+        """Change the PIN that must change (see :attr:`pin_change_needed`) and sign in."""
+        if self._old_pin is None or self._old_pin[0] != code:
+            return
+        old = self._old_pin[1]
+        self._sign_in(
+            lambda: change_pin(self._db, code, old, new_pin, device=self._device, role="greeter"),
+            new_pin,
+        )
+
+    def _sign_in(self, check: Callable[[], StaffView], pin: str) -> None:
+        def work() -> tuple[StaffView, ServiceList]:
+            staff = check()
+            with self._db.read() as session:
+                return staff, read_service_list(session, self.now())
+
+        def done(result: tuple[StaffView, ServiceList]) -> None:
+            self._old_pin = None
+            self.staff, snapshot = result
+            self._show(snapshot)
+            self.signed_in.emit(self.staff)
+
+        def failed(exc: LobbyError) -> None:
+            if isinstance(exc, PinChangeRequired):
+                self._old_pin = (exc.staff, pin)
+                self.pin_change_needed.emit(exc.staff)
+                return
+            self._fail("sign_in", exc)
+
+        self._runner.run(work, done, failed)
 
     def sign_out(self) -> None:
         """Forget who is signed in (the idle lock and the lock button)."""
@@ -284,7 +356,12 @@ class GreeterController(QObject):
         self.failed.emit(where, self._explain(exc))
 
     def _explain(self, exc: LobbyError) -> str:
-        """A headline in the screen's language and the engine's own words after it."""
+        """A headline in the screen's language and the engine's own words after it.
+
+        An error with a code says itself in the screen's language (``lobby.error_texts``).
+        """
+        if exc.code:
+            return say(exc, self.language())
         if isinstance(exc, AuthenticationFailed):
             headline = self.tr("登录失败")
         elif isinstance(exc, NotFound):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtGui import QIcon
 
-from lobby.config import RESOURCES
+from lobby.resource_files import resource
 
-ICONS = RESOURCES / "icons"
+ICONS = resource("icons")
 #: The icon of a service that has none of its own.
 FALLBACK = "service"
 

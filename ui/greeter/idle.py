@@ -36,6 +36,11 @@ class IdleWatcher(QObject):
         """Start counting (after sign-in)."""
         self._timer.start()
 
+    @property
+    def armed(self) -> bool:
+        """Whether the countdown runs."""
+        return self._timer.isActive()
+
     def disarm(self) -> None:
         """Stop counting (locked or signed out)."""
         self._timer.stop()

@@ -30,6 +30,9 @@ class GreeterOptions:
         printer_check_s: Ask the printer how it is this often (0: only at start,
             on a tap of the badge and after a failed job).
         device: The app's name in the journal when signing in.
+        unattended: Act with nobody signed in, as this enrolled kiosk device (its key
+            is in this machine's config directory, see ``lobby device-enrol``); the
+            idle lock is off, since nobody would unlock it.
         web_base_url: Where phones reach ``lobby web``: printed QR codes link there.
     """
 
@@ -38,6 +41,7 @@ class GreeterOptions:
     printer_check_s: float = 30
     device: str = "greeter"
     web_base_url: str | None = None
+    unattended: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -98,6 +102,7 @@ def bootstrap(
     printing = TicketPrinting(PrintQueue(printer), round(opts.printer_check_s * 1000))
     language = Language()
     controller = GreeterController(db, runner, printing, opts.device, opts.web_base_url)
+    controller.language = lambda: "en" if language.english else "zh"
     window = GreeterWindow(
         controller,
         printing,
@@ -112,7 +117,10 @@ def bootstrap(
     feed.start()
 
     def fill() -> None:
-        controller.refresh()
+        if opts.unattended:
+            controller.start_unattended(opts.unattended)
+        else:
+            controller.refresh()
         printing.refresh_status()
 
     app = GreeterApp(
@@ -144,15 +152,34 @@ def open_settings_printer(settings: Settings, uri: str) -> TicketPrinter:
     )
 
 
-def run(db: Database, settings: Settings, printer_uri: str, *, kiosk: bool, staff: str) -> int:
+def run(
+    db: Database,
+    settings: Settings,
+    printer_uri: str,
+    *,
+    kiosk: bool,
+    staff: str,
+    unattended: str | None = None,
+) -> int:
     """Show the greeter app and run the event loop.
+
+    Args:
+        db: The branch's database.
+        settings: The settings.
+        printer_uri: The ticket printer.
+        kiosk: Kiosk mode (full screen; only a manager leaves it).
+        staff: Prefill the sign-in page with this staff id.
+        unattended: Act as this enrolled kiosk device, with nobody signed in.
 
     Raises:
         BadPrinterUri: ``printer_uri`` is not a printer address.
     """
     printer = open_settings_printer(settings, printer_uri)  # before any window opens
+    options = GreeterOptions(web_base_url=settings.web_base_url, unattended=unattended)
     return run_app(
-        lambda: bootstrap(settings, db, printer, staff=staff, window_first=True),
+        lambda: bootstrap(
+            settings, db, printer, staff=staff, options=options, window_first=True
+        ),
         size=TABLET,
-        full_screen=kiosk,
+        kiosk=kiosk,
     )

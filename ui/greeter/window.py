@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from lobby.queries.service_list import ServiceList
 from lobby.staff import StaffView
+from ui.common.pin_change import PinChangeDialog, ask_for_new_pin
 from ui.greeter.appointment import AppointmentPage
 from ui.greeter.complaint import ComplaintDonePage, ComplaintPage
 from ui.greeter.controller import GreeterController
@@ -77,6 +78,7 @@ class GreeterWindow(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.pages, 1)
         self.idle = IdleWatcher(idle_lock_ms, self)
+        self.pin_change: PinChangeDialog | None = None
         self.setStyleSheet(greeter_style(NORMAL))
 
         self._wire_controller(controller, printing)
@@ -98,7 +100,9 @@ class GreeterWindow(QWidget):
         c.issued.connect(self._issued)
         c.complaint_filed.connect(self._complaint_filed)
         c.failed.connect(self._failed)
+        c.pin_change_needed.connect(self._ask_for_new_pin)
         c.ticket_standing.connect(self.appointment.show_standing)
+        self.ticket.print_errors = self.complaint_done.print_errors = printing.last_error
         printing.job_changed.connect(self.ticket.show_print)
         printing.job_changed.connect(self.complaint_done.show_print)
         printing.health_changed.connect(self.header.printer.show_health)
@@ -144,12 +148,25 @@ class GreeterWindow(QWidget):
         self.sign_in.set_busy(True)
         self.controller.sign_in(code, pin)
 
+    def _ask_for_new_pin(self, code: str) -> None:
+        self.sign_in.set_busy(False)
+        self.sign_in.show_error(self.tr("请设置新密码"))
+        self.pin_change = ask_for_new_pin(self, code)
+        self.pin_change.chosen.connect(self._new_pin_chosen)
+
+    def _new_pin_chosen(self, code: str, pin: str) -> None:
+        self.sign_in.set_busy(True)
+        self.controller.change_pin(code, pin)
+
     def _signed_in(self, staff: StaffView) -> None:
         self._staff_code = staff.code
         self.sign_in.set_busy(False)
         self.sign_in.error.clear()
         self.header.set_staff(f"{staff.name} ({staff.code})")
-        self.idle.arm()
+        if self.controller.unattended:
+            self.header.lock.hide()  # nobody here to sign in again
+        else:
+            self.idle.arm()
         self.go_home()
 
     def _snapshot(self, snapshot: ServiceList) -> None:

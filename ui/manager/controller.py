@@ -8,9 +8,10 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from lobby.access import Credential, SessionToken
 from lobby.db import Database, ReadSession, UnitOfWork
-from lobby.errors import LobbyError
-from lobby.staff import StaffView, sign_in
+from lobby.errors import LobbyError, PinChangeRequired
+from lobby.staff import StaffView, change_pin, sign_in
 from lobby.views import EventView
 from lobby.vocabulary import (
     COMPLAINT_CHANGES,
@@ -50,6 +51,8 @@ class ManagerController(QObject):
 
     Signals:
         signed_in(StaffView): The manager is in.
+        pin_change_needed(str): The PIN was right but must be changed first (the staff
+            id): the window asks for a new one and calls :meth:`change_pin`.
         notice(str, str): A message and its level ("info", "warn", "error").
         floor_stale(): The journal shows a move on the floor.
         complaints_stale(): The journal shows a complaint change.
@@ -58,6 +61,7 @@ class ManagerController(QObject):
     """
 
     signed_in = Signal(object)
+    pin_change_needed = Signal(str)
     notice = Signal(str, str)
     floor_stale = Signal()
     complaints_stale = Signal()
@@ -70,6 +74,7 @@ class ManagerController(QObject):
         self.runner = runner
         self.staff: StaffView | None = None
         self.closed = False
+        self._old_pin: tuple[str, str] | None = None  # a right PIN that must change
 
     def shutdown(self) -> None:
         """The window is closing: results still on their way are dropped."""
@@ -91,18 +96,40 @@ class ManagerController(QObject):
         """The journal actor of the manager's changes."""
         return self.staff.code if self.staff else "manager"
 
+    @property
+    def credential(self) -> Credential:
+        """What the manager's reads present (an empty session, refused, before sign-in)."""
+        held = self.staff.credential if self.staff else None
+        return held if held is not None else SessionToken("")
+
     def sign_in(self, code: str, pin: str) -> None:
         """Check the PIN off the GUI thread; only a manager gets in."""
+        self._sign_in(lambda: sign_in(self.db, code, pin, "manager", device="manager"), pin)
 
+    def change_pin(self, code: str, new_pin: str) -> None:
+        """Change the PIN that must change (see :attr:`pin_change_needed`) and sign in."""
+        if self._old_pin is None or self._old_pin[0] != code:
+            return
+        old = self._old_pin[1]
+        self._sign_in(
+            lambda: change_pin(self.db, code, old, new_pin, device="manager", role="manager"),
+            new_pin,
+        )
+
+    def _sign_in(self, check: Callable[[], StaffView], pin: str) -> None:
         def done(staff: StaffView) -> None:
+            self._old_pin = None
             self.staff = staff
             self.signed_in.emit(staff)
 
-        self.runner.run(
-            lambda: sign_in(self.db, code, pin, "manager", device="manager"),
-            self._deliver(done),
-            self._error,
-        )
+        def failed(exc: LobbyError) -> None:
+            if isinstance(exc, PinChangeRequired):
+                self._old_pin = (exc.staff, pin)
+                self.pin_change_needed.emit(exc.staff)
+                return
+            self._error(exc)
+
+        self.runner.run(check, self._deliver(done), failed)
 
     def read(
         self,

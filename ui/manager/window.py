@@ -33,6 +33,7 @@ from lobby.queries.floor import FloorView, floor_view
 from lobby.reports import Report, build_report
 from lobby.staff import StaffView
 from lobby.staffing import Advice, advise_from_history
+from ui.common.pin_change import PinChangeDialog, ask_for_new_pin
 from ui.manager.audit_page import AuditView
 from ui.manager.complaints_page import ComplaintsPage
 from ui.manager.config_link import ConfigLink
@@ -64,6 +65,7 @@ class ManagerWindow(QMainWindow):
         self.timezone = timezone
         self.setWindowTitle("Lobby 网点经理 Branch manager")
         self.controller = controller
+        self.pin_change: PinChangeDialog | None = None
         self.sign_in = SignInPage(branch)
         self.live = LivePage()
         self.live.set_clock(controller.now)
@@ -114,6 +116,7 @@ class ManagerWindow(QMainWindow):
 
         self.sign_in.submitted.connect(controller.sign_in)
         controller.signed_in.connect(self._signed_in)
+        controller.pin_change_needed.connect(self._ask_for_new_pin)
         controller.notice.connect(self.show_notice)
         controller.floor_stale.connect(self.refresh_floor)
         self.reports.requested.connect(self.load_report)
@@ -131,6 +134,11 @@ class ManagerWindow(QMainWindow):
         self.floor_timer.stop()
         self.live.ticker.stop()
         super().closeEvent(event)
+
+    def _ask_for_new_pin(self, code: str) -> None:
+        self.sign_in.show_error(self.tr("请设置新密码 / choose a new PIN"))
+        self.pin_change = ask_for_new_pin(self, code)
+        self.pin_change.chosen.connect(self.controller.change_pin)
 
     def _signed_in(self, staff: StaffView) -> None:
         self.who.setText(f"{staff.name} ({staff.code})")
@@ -196,9 +204,9 @@ class ManagerWindow(QMainWindow):
             self.reports.set_busy(False)
             self.reports.show_report(report)
 
-        now = self.controller.now()
+        now, credential = self.controller.now(), self.controller.credential
         self.controller.read(
-            lambda s: build_report(s, first, last, now=now),
+            lambda s: build_report(s, first, last, reader=credential, now=now),
             done,
             lambda _: self.reports.set_busy(False),
         )
@@ -215,10 +223,10 @@ class ManagerWindow(QMainWindow):
 
     def load_audit(self, query: AuditQuery) -> None:
         """Read one page of the journal (and the kinds it holds, for the filter)."""
-        staff = self.controller.actor
+        reader, now = self.controller.credential, self.controller.now()
 
         def read(session: Any) -> tuple[AuditPage, tuple[str, ...]]:
-            return search_journal(session, staff, query), event_kinds(session, staff)
+            return search_journal(session, reader, query, now), event_kinds(session, reader, now)
 
         def done(result: tuple[AuditPage, tuple[str, ...]]) -> None:
             page, kinds = result

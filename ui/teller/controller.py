@@ -13,10 +13,16 @@ from lobby.db import Database, UnitOfWork
 from lobby.engine.occupancy import console_heartbeat, require_holder, sign_in_at_counter
 from lobby.engine.presence import HEARTBEAT_S
 from lobby.engine.rating_pad import console_rating_actor
-from lobby.errors import CounterLost, CounterOccupied, LobbyError, NothingToCall
+from lobby.errors import (
+    CounterLost,
+    CounterOccupied,
+    LobbyError,
+    NothingToCall,
+    PinChangeRequired,
+)
 from lobby.keyfiles import device_key
 from lobby.queries.counter_view import CounterOverview, counter_overview
-from lobby.staff import StaffView
+from lobby.staff import StaffView, change_pin
 from lobby.views import EventView
 from lobby.vocabulary import (
     CONFIG_CHANGES,
@@ -52,6 +58,9 @@ class TellerController(QObject):
             after journal events never mark the console busy.
         signed_out(): The teller left the counter (or another took it over).
         occupied(str): Sign-in refused: another teller holds the counter (who).
+        pin_change_needed(str): A PIN typed (the teller's or the approving manager's)
+            was right but must be changed first: the window asks for a new one and
+            calls :meth:`change_pin`.
 
     Attributes:
         heartbeat: While signed in, tells the database every :data:`HEARTBEAT_S`
@@ -68,6 +77,7 @@ class TellerController(QObject):
     busy_changed = Signal(bool)
     signed_out = Signal()
     occupied = Signal(str)
+    pin_change_needed = Signal(str)
 
     def __init__(self, db: Database, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +87,8 @@ class TellerController(QObject):
         self.staff: StaffView | None = None
         self.overview: CounterOverview | None = None
         self._acting = 0
+        # the sign-in waiting for a PIN change: (whose, their PIN, the sign-in's arguments)
+        self._pending: tuple[str, str, tuple[str, str, int, str | None, str | None]] | None = None
         self.heartbeat = QTimer(self)
         self.heartbeat.setInterval(HEARTBEAT_S * 1000)
         self.heartbeat.timeout.connect(self.beat)
@@ -99,11 +111,17 @@ class TellerController(QObject):
 
         With a manager's id and PIN, an occupied counter is taken over (journalled).
         """
+        attempt = (code, pin, counter, manager, manager_pin)
 
         def work() -> tuple[StaffView, CounterOverview]:
-            staff = sign_in_at_counter(
-                self._db, code, pin, counter, manager=manager, manager_pin=manager_pin
-            )
+            try:
+                staff = sign_in_at_counter(
+                    self._db, code, pin, counter, manager=manager, manager_pin=manager_pin
+                )
+            except PinChangeRequired as exc:
+                mine = exc.staff == code.strip().upper()
+                self._pending = (exc.staff, pin if mine else manager_pin or "", attempt)
+                raise
             with self._db.read() as session:
                 return staff, counter_overview(session, counter, self._db.clock.now())
 
@@ -117,6 +135,23 @@ class TellerController(QObject):
                 self.notice.emit(f"已恢复 {overview.current.number} / restored open ticket", "info")
 
         self._run_action(work, done)
+
+    def change_pin(self, code: str, new_pin: str) -> None:
+        """Change the PIN that must change (see :attr:`pin_change_needed`), then sign in."""
+        if self._pending is None or self._pending[0] != code:
+            return
+        _, old, (teller, pin, counter, manager, manager_pin) = self._pending
+        self._pending = None
+        if code == teller.strip().upper():
+            pin = new_pin
+        else:
+            manager_pin = new_pin
+        device = f"counter-{counter}"
+
+        def work() -> None:
+            change_pin(self._db, code, old, new_pin, device=device, session=False)
+
+        self._run_action(work, lambda _: self.sign_in(teller, pin, counter, manager, manager_pin))
 
     def sign_out(self, why: str = "sign_out") -> None:
         """Leave the counter (``why`` is ``idle`` when the console timed out)."""
@@ -366,6 +401,9 @@ class TellerController(QObject):
         self.overview_changed.emit(overview)
 
     def _error(self, exc: LobbyError) -> None:
+        if isinstance(exc, PinChangeRequired):
+            self.pin_change_needed.emit(exc.staff)
+            return
         if isinstance(exc, CounterOccupied):
             self.occupied.emit(str(exc))
             return

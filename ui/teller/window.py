@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
 from lobby.queries.counter_view import CounterOverview
 from lobby.staff import StaffView
+from ui.common.pin_change import PinChangeDialog, ask_for_new_pin
 from ui.common.tasks import TaskRunner
 from ui.teller.console import ConsolePage
 from ui.teller.controller import TellerController
@@ -44,6 +45,8 @@ class TellerWindow(QMainWindow):
         self.sign_in.take_over.connect(controller.sign_in)
         controller.signed_out.connect(self._signed_out)
         controller.occupied.connect(self.sign_in.show_occupied)
+        controller.pin_change_needed.connect(self._ask_for_new_pin)
+        self.pin_change: PinChangeDialog | None = None
         self.console.sign_out.connect(controller.sign_out)
         # untouched for the branch's idle time: sign out, parking the open ticket
         self.idle_timer = QTimer(self)
@@ -64,6 +67,11 @@ class TellerWindow(QMainWindow):
         self.console.recall_missed.connect(controller.recall_missed)
         self.console.undo_no_show.connect(controller.undo_no_show)
         self.console.rating.rated.connect(controller.rate)
+
+    def _ask_for_new_pin(self, code: str) -> None:
+        self.sign_in.error.setText(self.tr("请设置新密码 / choose a new PIN"))
+        self.pin_change = ask_for_new_pin(self, code)
+        self.pin_change.chosen.connect(self.controller.change_pin)
 
     def _signed_in(self, staff: StaffView) -> None:
         self._staff_name = f"{staff.name} ({staff.code})"

@@ -1,7 +1,0 @@
-"""Entry script for the frozen `lobby` command."""
-
-import sys
-
-from lobby.cli.main import main
-
-sys.exit(main())
