@@ -11,9 +11,29 @@ def first_line(exc: BaseException | None) -> str:
 
 
 class LobbyError(Exception):
-    """A known failure with a message fit for the person at the screen."""
+    """A known failure with a message fit for the person at the screen.
+
+    Raised with a stable ``code`` (``printer.unreachable``, ``appointment.not_found``)
+    and the values its text needs, the error is said in each language from
+    :data:`lobby.error_texts.TEXTS` (:func:`lobby.error_texts.say`); ``str()`` is the
+    Chinese and English text, Chinese first. Raised with a message only, it has no
+    code and the message is all there is (English: older call sites).
+
+    Attributes:
+        code: The stable code, or ``""``.
+        params: The values the code's texts are filled with.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str | None = "", *, code: str = "", **params: object) -> None:
+        self.code = code
+        self.params = params
+        if code and not message:
+            from lobby.error_texts import say
+
+            message = say(self, "both")
+        super().__init__(message or "")
 
 
 class InvalidInput(LobbyError):

@@ -29,15 +29,18 @@ class PrinterError(LobbyError):
 
     exit_code = 5
     headline: ClassVar[str] = "打印失败 / printing failed"
+    #: The code the screens say it by (``lobby.error_texts``); ``str()`` keeps the detail.
+    error_code: ClassVar[str] = "printer.failed"
 
     def __init__(self, uri: str, detail: str, *, ticket: str | None = None) -> None:
         self.uri = uri
         self.detail = detail
         self.ticket = ticket
+        self.follow_up = ("printer.still_valid", {"ticket": ticket}) if ticket else None
         message = f"{self.headline} ({uri}: {detail})"
         if ticket:
             message += f"; {ticket} 仍有效，可补打 / {ticket} is still valid, reprint it"
-        super().__init__(message)
+        super().__init__(message, code=self.error_code, uri=uri)
 
     def for_ticket(self, number: str) -> Self:
         """The same failure, naming the ticket that was not printed."""
@@ -48,30 +51,35 @@ class PrinterOffline(PrinterError):
     """The printer cannot print now: it reports offline, or the line to it broke."""
 
     headline = "打印机离线 / printer offline"
+    error_code = "printer.offline"
 
 
 class PrinterUnreachable(PrinterOffline):
     """No connection to the printer: refused, no route, no answer, no such device."""
 
     headline = "无法连接打印机 / printer unreachable"
+    error_code = "printer.unreachable"
 
 
 class CoverOpen(PrinterOffline):
     """The printer reports its cover open."""
 
     headline = "打印机盖未关 / printer cover open"
+    error_code = "printer.cover_open"
 
 
 class PrinterTimeout(PrinterError):
     """The printer stopped answering or taking data within the time limit."""
 
     headline = "打印机无响应 / printer not responding"
+    error_code = "printer.timeout"
 
 
 class PaperOut(PrinterError):
     """The printer reports that its paper has run out."""
 
     headline = "打印机缺纸 / printer out of paper"
+    error_code = "printer.paper_out"
 
 
 class BadPrinterUri(ConfigError):

@@ -99,6 +99,18 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpar
     return args
 
 
+def said(exc: LobbyError) -> str:
+    """``exc`` in the language of ``LOBBY_LANG``: ``zh``, ``en``, or both (the default)."""
+    from lobby.error_texts import say
+
+    lang = os.environ.get("LOBBY_LANG", "both")
+    if lang not in ("zh", "en"):
+        return str(exc)  # both, Chinese first, with any technical detail
+    said = say(exc, "zh" if lang == "zh" else "en")
+    detail = getattr(exc, "detail", None)
+    return f"{said} ({detail})" if exc.code and isinstance(detail, str) else said
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``lobby`` command and return its exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -112,12 +124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_arguments(parser, args)
         ctx = CliContext.from_args(args)
     except LobbyError as exc:
-        print(one_line(f"lobby {args.command}: {exc}"), file=sys.stderr)
+        print(one_line(f"lobby {args.command}: {said(exc)}"), file=sys.stderr)
         return exc.exit_code
     try:
         args.handler(args, ctx)
     except LobbyError as exc:
-        print(one_line(f"lobby {args.command}: {exc}"), file=sys.stderr)
+        print(one_line(f"lobby {args.command}: {said(exc)}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

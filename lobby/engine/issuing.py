@@ -204,7 +204,7 @@ def _bookable_appointment(uow: UnitOfWork, code: str) -> Appointment:
         select(Appointment).where(Appointment.code == cleaned).with_for_update()
     )
     if appointment is None:
-        raise NotFound(f"no appointment {cleaned}")
+        raise NotFound(code="appointment.not_found", appointment=cleaned)
     if appointment.status != "booked":
         raise InvalidInput(f"appointment {cleaned} is {appointment.status.replace('_', ' ')}")
     return appointment

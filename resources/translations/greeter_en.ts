@@ -253,6 +253,10 @@
     <context>
         <name>GreeterWindow</name>
         <message>
+            <source>请设置新密码</source>
+            <translation>Choose a new PIN</translation>
+        </message>
+        <message>
             <source>✔ 已引导客户使用自助设备</source>
             <translation>✔ Customer sent to the self-service machine</translation>
         </message>

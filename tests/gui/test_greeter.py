@@ -464,7 +464,12 @@ def test_printer_offline_leaves_the_ticket_valid_on_screen_and_reprintable(
         assert greeter.page() is window.ticket
         assert window.ticket.number.text() == "C001"
         assert "仍然有效" in window.ticket.printing.text()
-        assert "printer offline" in window.ticket.printing.text()
+        assert "打印机离线" in window.ticket.printing.text()  # in the screen's language
+        assert "offline" not in window.ticket.printing.text()
+        window.language.use("en")
+        assert "Printer offline" in window.ticket.printing.text()
+        assert "离线" not in window.ticket.printing.text()
+        window.language.use("zh")
         assert window.ticket.printing.property("level") == "error"
         assert window.ticket.done_button.text() == "完成"  # no countdown: the number must be seen
         assert [(t.number, t.state) for t in tickets(db)] == [("C001", "waiting")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QPlainTextEdit,
@@ -11,7 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from lobby.engine.visits import COMPLAINT_CATEGORIES, FOLLOW_UP_CHANNELS, MAX_TEXT
-from lobby.errors import InvalidInput
+from lobby.error_texts import say
+from lobby.errors import InvalidInput, LobbyError
 from ui.greeter.form_page import FormPage
 from ui.greeter.i18n import COMPLAINT_LABELS, FOLLOW_UP_LABELS, Language, label
 from ui.greeter.records import ComplaintForm, ComplaintReceipt
@@ -145,6 +148,8 @@ class ComplaintDonePage(QWidget):
     def __init__(self, language: Language) -> None:
         super().__init__()
         self._language = language
+        #: The print jobs' failures by reference (the printing's own table).
+        self.print_errors: Mapping[str, LobbyError] = {}
         self.receipt: ComplaintReceipt | None = None
         self.print_state = ""
         self.title = make_label("pageTitle", center=True)
@@ -184,6 +189,13 @@ class ComplaintDonePage(QWidget):
         self.print_state = ""
         self.retranslate()
 
+    def _print_failure(self, key: str, message: str) -> str:
+        error = self.print_errors.get(key)
+        if error is None or not error.code:
+            return message
+        # the page says already that the ticket stays valid
+        return say(error, "en" if self._language.english else "zh", follow_up=False)
+
     def show_print(self, key: str, state: str, message: str) -> None:
         """Follow the receipt's print job."""
         if self.receipt is None or key != self.receipt.reference:
@@ -195,7 +207,9 @@ class ComplaintDonePage(QWidget):
             {
                 "printing": self.tr("正在打印回执…"),
                 "printed": self.tr("✔ 回执已打印"),
-                "failed": self.tr("回执打印失败，投诉已登记，参考编号有效。") + "\n" + message,
+                "failed": self.tr("回执打印失败，投诉已登记，参考编号有效。")
+                + "\n"
+                + self._print_failure(key, message),
             }.get(state, "")
         )
         self.printing.setVisible(bool(state))

@@ -17,6 +17,7 @@ from lobby import engine
 from lobby.access import KIOSK, Credential, authenticate
 from lobby.db import Database, UnitOfWork
 from lobby.engine.missed import MissedStanding
+from lobby.error_texts import Lang, say
 from lobby.errors import (
     AuthenticationFailed,
     DatabaseUnavailable,
@@ -92,6 +93,8 @@ class GreeterController(QObject):
         self.snapshot: ServiceList | None = None
         self.last_ticket: IssuedTicket | None = None
         self.last_receipt: ComplaintReceipt | None = None
+        #: The screen's language now (the window's switch sets it): errors are said in it.
+        self.language: Callable[[], Lang] = lambda: "zh"
         self._old_pin: tuple[str, str] | None = None  # a right PIN that must change
 
     @property
@@ -353,7 +356,12 @@ class GreeterController(QObject):
         self.failed.emit(where, self._explain(exc))
 
     def _explain(self, exc: LobbyError) -> str:
-        """A headline in the screen's language and the engine's own words after it."""
+        """A headline in the screen's language and the engine's own words after it.
+
+        An error with a code says itself in the screen's language (``lobby.error_texts``).
+        """
+        if exc.code:
+            return say(exc, self.language())
         if isinstance(exc, AuthenticationFailed):
             headline = self.tr("登录失败")
         elif isinstance(exc, NotFound):

@@ -102,6 +102,7 @@ def bootstrap(
     printing = TicketPrinting(PrintQueue(printer), round(opts.printer_check_s * 1000))
     language = Language()
     controller = GreeterController(db, runner, printing, opts.device, opts.web_base_url)
+    controller.language = lambda: "en" if language.english else "zh"
     window = GreeterWindow(
         controller,
         printing,

@@ -7,9 +7,13 @@ a reprint. The countdown is a screen timer; it never reads the database.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from lobby.error_texts import say
+from lobby.errors import LobbyError
 from ui.greeter.i18n import CATEGORY_LABELS, UNSERVED, Language, label
 from ui.greeter.printing import FAILED, PRINTED, PRINTING
 from ui.greeter.qr import qr_pixmap
@@ -39,6 +43,9 @@ class TicketPage(QWidget):
         self.issued: IssuedTicket | None = None
         self.print_state = ""
         self.print_message = ""
+        #: The print jobs' failures by number (the printing's own table): said in the
+        #: screen's language when shown.
+        self.print_errors: Mapping[str, LobbyError] = {}
         self.heading = make_label("hint", center=True)
         self.number = make_label("bigNumber", wrap=False, center=True)
         self.service = make_label("serviceName", center=True)
@@ -163,13 +170,20 @@ class TicketPage(QWidget):
                     "打印失败，号码 {number} 仍然有效：请客户记下号码，或修好打印机后补打。"
                 ).format(number=t.number)
                 + "\n"
-                + self.print_message,
+                + self._print_failure(t.number),
             ),
         }.get(self.print_state, ("busy", ""))
         self.printing.setProperty("level", level)
         self.printing.setText(text)
         repolish(self.printing)
         self.reprint_button.setEnabled(self.print_state != PRINTING)
+
+    def _print_failure(self, number: str) -> str:
+        error = self.print_errors.get(number)
+        if error is None or not error.code:
+            return self.print_message
+        # the page says already that the ticket stays valid
+        return say(error, "en" if self._language.english else "zh", follow_up=False)
 
     def _tick(self) -> None:
         self.remaining -= 1

@@ -102,6 +102,7 @@ class GreeterWindow(QWidget):
         c.failed.connect(self._failed)
         c.pin_change_needed.connect(self._ask_for_new_pin)
         c.ticket_standing.connect(self.appointment.show_standing)
+        self.ticket.print_errors = self.complaint_done.print_errors = printing.last_error
         printing.job_changed.connect(self.ticket.show_print)
         printing.job_changed.connect(self.complaint_done.show_print)
         printing.health_changed.connect(self.header.printer.show_health)
@@ -149,7 +150,7 @@ class GreeterWindow(QWidget):
 
     def _ask_for_new_pin(self, code: str) -> None:
         self.sign_in.set_busy(False)
-        self.sign_in.show_error(self.tr("请设置新密码 / choose a new PIN"))
+        self.sign_in.show_error(self.tr("请设置新密码"))
         self.pin_change = ask_for_new_pin(self, code)
         self.pin_change.chosen.connect(self._new_pin_chosen)
 
