@@ -13,8 +13,8 @@ from datetime import datetime
 from lobby.estimate.calibration import Calibration
 from lobby.routing import Candidate, RoutingPolicy
 
-#: Recent service times count as much as this many tickets at the configured mean.
-PRIOR_TICKETS = 5
+#: The configured mean service time counts as much as this many recent finishes.
+PRIOR_TICKETS = 10
 #: Minutes of one slot of the expected arrival profile.
 PROFILE_SLOT_MIN = 30.0
 

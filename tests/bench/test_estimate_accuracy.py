@@ -18,13 +18,22 @@ Targets (issue 20): on every held-out family coverage 75-85 %, MAE at most 50 % 
 the industry formula's and at most 15 % of the mean wait; on the normal weekday MAE
 under 3 min. Figures go to ``benchmark.extra_info`` and are printed past output
 capture with the targets met and missed. Asserted: ours beats both baselines on
-every family, at most 50 % of the industry formula's MAE on every held-out family,
-the weekday target, and held-out coverage within 70-90 % (the 75-85 % target is
-reported: staff_shortage has held 74.5 %).
+every family, at most 50 % of the industry formula's MAE and coverage within
+75-85 % on every held-out family, and the weekday target. The 15 %-of-the-mean-wait
+target is reported, not asserted: on the VIP-heavy day even replays that know the
+day's true rates stay near 25 % (one server, exponential service, many customers
+overtaking), so no estimate made at issue can reach it there.
+
+Run time: the benchmark plays one day per family (seed 1, about 80 s of CPU) so
+that it stays cheap; the full table plays more days::
+
+    LOBBY_ACCURACY_SEEDS=1,2 .venv/bin/python -m pytest tests/bench/test_estimate_accuracy.py \
+        --benchmark-only --benchmark-enable -p no:cacheprovider
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -32,10 +41,17 @@ import pytest
 from lobby.simulate.families import FAMILIES, SEEDS, FamilyAccuracy, accuracy_table
 
 COVERAGE = (0.75, 0.85)
-COVERAGE_FLOOR = (0.70, 0.90)
 RATIO_MAX = 0.5
 SHARE_MAX = 0.15
 WEEKDAY_MAE_MAX = 3.0
+
+
+def seeds() -> tuple[int, ...]:
+    """The days to play: ``LOBBY_ACCURACY_SEEDS`` (comma-separated), else the first seed."""
+    named = os.environ.get("LOBBY_ACCURACY_SEEDS", "").strip()
+    if not named:
+        return SEEDS[:1]
+    return tuple(int(part) for part in named.split(","))
 
 
 def row(r: FamilyAccuracy) -> str:
@@ -63,22 +79,23 @@ def targets(r: FamilyAccuracy) -> dict[str, bool]:
 
 def test_estimate_accuracy(benchmark: Any, capsys: pytest.CaptureFixture[str]) -> None:
     rows: list[FamilyAccuracy] = []
+    days = seeds()
 
     def run() -> None:
         rows.clear()
-        rows.extend(accuracy_table(FAMILIES, SEEDS))
+        rows.extend(accuracy_table(FAMILIES, days))
 
     benchmark.pedantic(run, rounds=1, iterations=1)
     met = {r.name: targets(r) for r in rows}
     benchmark.extra_info.update(
         {
-            "seeds": list(SEEDS),
+            "seeds": list(days),
             "families": {r.name: r.accuracy.to_json() | {"group": r.group} for r in rows},
             "targets_met": met,
         }
     )
     with capsys.disabled():
-        print(f"\n  wait estimate at issue vs actual wait (minutes), seeds {list(SEEDS)}")
+        print(f"\n  wait estimate at issue vs actual wait (minutes), seeds {list(days)}")
         print(
             f"  {'family':<15}{'group':<9}{'days':>5}{'tickets':>8}{'wait':>7}{'ours':>7}"
             f"{'industry':>9}{'last':>9}{'ratio':>7}{'share':>7}{'cover':>8}{'rough':>7}"
@@ -93,6 +110,6 @@ def test_estimate_accuracy(benchmark: Any, capsys: pytest.CaptureFixture[str]) -
         assert r.accuracy.mae_min < r.accuracy.last_customer_mae_min, r.name
     held_out = [r for r in rows if r.group == "held-out"]
     for r in held_out:
-        assert COVERAGE_FLOOR[0] <= r.accuracy.coverage <= COVERAGE_FLOOR[1], r.name
+        assert COVERAGE[0] <= r.accuracy.coverage <= COVERAGE[1], r.name
         assert r.accuracy.ratio_to_industry <= RATIO_MAX, r.name
     assert by_name["weekday"].mae_min < WEEKDAY_MAE_MAX

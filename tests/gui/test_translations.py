@@ -30,7 +30,7 @@ def test_translation_files_are_complete_and_compiled(app: str, tmp_path: Path) -
     assert unfinished == []
 
     fresh = tmp_path / "fresh.ts"
-    sources = sorted(str(f) for package in SOURCES[app] for f in (UI / package).glob("*.py"))
+    sources = sorted(str(f) for pattern in SOURCES[app] for f in UI.glob(pattern))
     subprocess.run(
         [str(Path(sys.executable).parent / "pyside6-lupdate"), *sources, "-ts", str(fresh)],
         check=True,

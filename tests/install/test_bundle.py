@@ -27,6 +27,7 @@ from tests.install.conftest import ROOT, run
 pytestmark = [pytest.mark.slow, pytest.mark.bundle]
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+NOW = "2026-11-23T10:00:00+08:00"
 APPS = {
     "lobby-greeter": [],
     "lobby-teller": ["--counter", "1"],
@@ -79,6 +80,7 @@ def environment(home: Path, display: str | None = None) -> dict[str, str]:
         "XDG_CACHE_HOME": str(home / ".cache"),
         "XDG_RUNTIME_DIR": str(home),
         "LOBBY_DB": f"sqlite:///{home / 'lobby.db'}",
+        "LOBBY_NOW": NOW,  # a Monday morning: the branch is open
     }
     if display is None:
         env["QT_QPA_PLATFORM"] = "offscreen"
@@ -118,12 +120,24 @@ def children(pid: int) -> list[str]:
     return found
 
 
+def call_a_ticket(bundle: Path, home: Path) -> None:
+    """Issue a ticket and call it to counter 1, with the bundle's ``lobby``."""
+    env = environment(home)
+    for staff, pin in (("G01", "2468"), ("T01", "1111")):
+        run([bundle / "lobby", "change-pin", "--staff", staff, "--pin", pin, "--new-pin", "8642"],
+            env=env, cwd=home)  # fmt: skip
+    run([bundle / "lobby", "issue", "cash", "--staff", "G01", "--pin", "8642"], env=env, cwd=home)
+    called = [bundle / "lobby", "call", "--counter", "1", "--staff", "T01", "--pin", "8642"]
+    run(called, env=env, cwd=home)
+
+
 def test_lobby_runs_from_the_bundle(bundle: Path, home: Path) -> None:
     env = environment(home)
     version = run([bundle / "lobby", "--version"], env=env, cwd=home).stdout
     assert version.strip() == f"lobby {PROJECT['version']}"
     run([bundle / "lobby", "init"], env=env, cwd=home)
-    assert "A:0" in run([bundle / "lobby", "board"], env=env, cwd=home).stdout.replace(" ", "")
+    board = run([bundle / "lobby", "board"], env=env, cwd=home).stdout
+    assert "Personal cash: 0 waiting" in board
 
 
 @pytest.mark.parametrize("program", list(APPS))
@@ -142,8 +156,9 @@ def test_each_app_starts_from_the_bundle(
     try:
         until(lambda: window_of(program, display) or app.poll() is not None, 90, "the window")
         assert app.poll() is None, app.communicate()[0][-3000:]
-        if program == "lobby-display":  # its speech worker is the bundle's program too
-            until(lambda: any("--speech-worker" in c for c in children(app.pid)), 30, "worker")
+        if program == "lobby-display":  # a call is announced by the bundle's speech worker
+            call_a_ticket(bundle, home)
+            until(lambda: any("--speech-worker" in c for c in children(app.pid)), 60, "worker")
         with pytest.raises(subprocess.TimeoutExpired):
             app.wait(timeout=3)  # and it keeps running
     finally:

@@ -15,6 +15,7 @@ from lobby.db import Database
 from lobby.errors import InvalidInput
 from lobby.estimate import estimate_wait, live_snapshot
 from lobby.estimate.replay import IDLE_REACTION_MIN
+from lobby.estimate.snapshot import PRIOR_TICKETS
 from lobby.models import Service, Ticket, Visit
 from lobby.queries.queues import queue_outlook
 from lobby.staffing import advise_from_history
@@ -66,8 +67,11 @@ def test_recent_service_times_move_the_estimate(db: Database, clock: ManualClock
     waiting = [issue(db) for _ in range(3)]
     with db.read() as session:
         estimate = estimate_wait(session, waiting[2].id)
-    # six one-minute services pull the mean from 5 toward 1: (6 x 1 + 5 x 5) / 11
-    assert estimate.expected_min == pytest.approx(IDLE_REACTION_MIN + 2 * (6 + 25) / 11)
+    # six one-minute services pull the mean from 5 toward 1, against the configured
+    # mean's weight of PRIOR_TICKETS finishes
+    mean = (6 * 1 + PRIOR_TICKETS * CASH_MEAN) / (6 + PRIOR_TICKETS)
+    assert mean < CASH_MEAN - 1
+    assert estimate.expected_min == pytest.approx(IDLE_REACTION_MIN + 2 * mean)
 
 
 def test_a_ticket_that_is_not_waiting_has_no_wait(db: Database) -> None:

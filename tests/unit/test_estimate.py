@@ -18,6 +18,7 @@ from lobby.estimate import (
 )
 from lobby.estimate.queue import WaitingQueue
 from lobby.estimate.replay import BREAK_RETURN_MIN, IDLE_REACTION_MIN
+from lobby.estimate.snapshot import PRIOR_TICKETS
 from lobby.routing import Candidate, RoutingPolicy, choose_next
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -120,9 +121,9 @@ def test_ranges_widen_with_fewer_completions_and_more_spread() -> None:
 
 def test_service_rates_shrink_toward_the_configured_mean() -> None:
     assert service_rates(8.0).mean_service_min == 8.0
-    rates = service_rates(8.0, [4.0] * 20, arrivals=15, priority_arrivals=3, window_min=30)
-    assert 4.0 < rates.mean_service_min < 5.0
-    assert rates.cv == pytest.approx(5 / 25)  # no spread seen, shrunk toward 1
+    rates = service_rates(8.0, [4.0] * 80, arrivals=15, priority_arrivals=3, window_min=30)
+    assert rates.mean_service_min == pytest.approx((80 * 4.0 + PRIOR_TICKETS * 8.0) / 90)
+    assert rates.cv == pytest.approx(PRIOR_TICKETS / 90)  # no spread seen, shrunk toward 1
     assert (rates.arrivals_per_min, rates.priority_share) == (0.5, 0.2)
 
 

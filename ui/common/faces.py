@@ -8,7 +8,7 @@ monitor and an 800x480 tablet alike.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: score -> (Chinese, English) word under its face
+#: score -> the word under its face (Chinese source; the app's translator gives English)
 WORDS = {
-    1: ("很不满意", "Very poor"),
-    2: ("不满意", "Poor"),
-    3: ("一般", "OK"),
-    4: ("满意", "Good"),
-    5: ("非常满意", "Excellent"),
+    1: str(QT_TRANSLATE_NOOP("Faces", "很不满意")),
+    2: str(QT_TRANSLATE_NOOP("Faces", "不满意")),
+    3: str(QT_TRANSLATE_NOOP("Faces", "一般")),
+    4: str(QT_TRANSLATE_NOOP("Faces", "满意")),
+    5: str(QT_TRANSLATE_NOOP("Faces", "非常满意")),
 }
 _COLOURS = {1: "#d9534f", 2: "#f0883e", 3: "#f2c94c", 4: "#8cc152", 5: "#37a85b"}
 
@@ -58,8 +58,7 @@ class FaceButton(QAbstractButton):
         super().__init__(parent)
         self.score = score
         self.setObjectName(f"face{score}")
-        zh, en = WORDS[score]
-        self.setText(f"{zh}\n{en}")
+        self.setText(QCoreApplication.translate("Faces", WORDS[score]))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -72,7 +71,7 @@ class FaceButton(QAbstractButton):
         return QSize(80, 40)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
-        """A rounded card, the face, and the words in both languages."""
+        """A rounded card, the face, and its word in the app's language."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         card = QRectF(self.rect()).adjusted(2, 2, -2, -2)
@@ -80,16 +79,16 @@ class FaceButton(QAbstractButton):
         painter.setPen(QPen(QColor("#37a85b" if pressed else "#c9d6e6"), 2))
         painter.setBrush(QColor("#e3f5e6" if pressed else "white"))
         painter.drawRoundedRect(card, 12, 12)
-        zh, en = WORDS[self.score]
+        word = QCoreApplication.translate("Faces", WORDS[self.score])
         font = QFont(self.font())
         painter.setPen(QColor("#14233a"))
-        if card.width() > 2.2 * card.height():  # a strip: face, then "满意 Good"
+        if card.width() > 2.2 * card.height():  # a strip: face, then its word
             face = card.height() - 8
             draw_face(painter, QRectF(card.left() + 6, card.top() + 4, face, face), self.score)
             font.setPixelSize(max(12, int(card.height() * 0.32)))
             painter.setFont(font)
             words = card.adjusted(face + 14, 0, -4, 0)
-            painter.drawText(words, Qt.AlignmentFlag.AlignVCenter, f"{zh} {en}")
+            painter.drawText(words, Qt.AlignmentFlag.AlignVCenter, word)
         else:
             text_height = card.height() * 0.3
             face = min(card.width() * 0.8, card.height() - text_height - 12)
@@ -98,7 +97,7 @@ class FaceButton(QAbstractButton):
             font.setPixelSize(max(13, int(min(text_height * 0.36, card.width() * 0.15))))
             painter.setFont(font)
             words = QRectF(card.left(), card.bottom() - text_height, card.width(), text_height)
-            painter.drawText(words, Qt.AlignmentFlag.AlignCenter, f"{zh}\n{en}")
+            painter.drawText(words, Qt.AlignmentFlag.AlignCenter, word)
         painter.end()
 
 
@@ -124,7 +123,7 @@ class FacesRow(QWidget):
             button = FaceButton(score)
             self.group.addButton(button, score)
             row.addWidget(button, 1)
-        self.skip = QPushButton(self.tr("跳过 Skip") if compact else self.tr("跳过\nSkip"))
+        self.skip = QPushButton(self.tr("跳过"))
         self.skip.setObjectName("skip")
         row.addWidget(self.skip)
         self.group.idClicked.connect(self.rated)

@@ -29,9 +29,10 @@ class LeaveDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("退出全屏 Leave kiosk mode"))
         self.setModal(True)
+        self.setMinimumSize(640, 440)
         self._db = db
         self.form = SignInForm(
-            self.tr("经理登录后退出 A manager signs in to leave"), self.tr("经理工号 Manager id")
+            self.tr("经理退出 Manager exit"), self.tr("经理工号 Manager id")
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)

@@ -23,10 +23,11 @@ from lobby.resource_files import resource
 
 TRANSLATIONS = resource("translations")
 UI = Path(__file__).resolve().parents[1]
-#: Each app's ``.ts`` name and the code its strings come from (ui/common is shared).
+#: Each app's ``.ts`` name and the code its strings come from (globs under ``ui/``).
 SOURCES: dict[str, tuple[str, ...]] = {
-    "greeter": ("greeter",),
-    "display": ("display",),
+    "greeter": ("greeter/*.py",),
+    "display": ("display/*.py",),
+    "rating": ("rating/*.py", "common/faces.py"),
 }
 
 
@@ -70,7 +71,7 @@ def build(directory: Path = TRANSLATIONS) -> list[Path]:
 def update(directory: Path = TRANSLATIONS) -> None:
     """Run ``lupdate`` for every app: new source strings join its ``.ts``, gone ones leave."""
     for app, packages in SOURCES.items():
-        files = [str(f) for p in packages for f in sorted((UI / p).glob("*.py"))]
+        files = [str(f) for p in packages for f in sorted(UI.glob(p))]
         subprocess.run(
             [
                 _tool("lupdate"),

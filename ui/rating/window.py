@@ -16,10 +16,10 @@ class RatingPadWindow(QWidget):
     def __init__(self, controller: RatingPadController, counter_name: str) -> None:
         super().__init__()
         self.setObjectName("ratingPad")
-        self.setWindowTitle(self.tr("Lobby 服务评价 Rating pad"))
+        self.setWindowTitle(self.tr("Lobby 服务评价"))
         self.controller = controller
         self.pages = QStackedWidget()
-        self.welcome = self._page(self.tr("欢迎光临\nWelcome"), counter_name, name="welcomeTitle")
+        self.welcome = self._page(self.tr("欢迎光临"), counter_name, name="welcomeTitle")
         self.ask = QWidget()
         self.question = QLabel()
         self.question.setObjectName("question")
@@ -34,7 +34,7 @@ class RatingPadWindow(QWidget):
         column.addWidget(self.question)
         column.addWidget(self.faces, 6)
         column.addStretch(1)
-        self.thanks = self._page(self.tr("感谢您的评价！\nThank you!"), "", name="thanksTitle")
+        self.thanks = self._page(self.tr("感谢您的评价！"), "", name="thanksTitle")
         thanks_layout = self.thanks.layout()
         assert thanks_layout is not None
         thanks_layout.addWidget(self.error)
@@ -70,7 +70,7 @@ class RatingPadWindow(QWidget):
     def _ask(self, number: str) -> None:
         self.error.clear()
         self.question.setText(
-            self.tr("请为本次服务评价（{0}）\nHow was our service today? ({0})").format(number)
+            self.tr("请为本次服务评价（{0}）").format(number)
         )
         self._show(self.ask)
 
