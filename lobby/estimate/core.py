@@ -15,7 +15,9 @@ flagged rough and kept wide (:data:`ROUGH_LOW`, :data:`ROUGH_HIGH`).
 A ticket that the replay has called as tier-2 work (or not at all) waits until some
 counter's own line happens to empty: an average replay cannot time that, so such a
 ticket is estimated from :data:`MONTE_CARLO_RUNS` random replays instead, by their
-median and their 10 % and 90 % points.
+median and their 10 % and 90 % points. A ticket still uncalled when the average replay
+reaches its horizon (hours of queue ahead) gets the rough range without them: random
+replays would run to the same horizon for nothing.
 
 ``tests/bench/test_estimate_accuracy.py`` measures the error and the coverage on
 simulated days. The same functions serve the live branch (:mod:`lobby.estimate.live`
@@ -68,9 +70,13 @@ def predict(
         service_id: Candidate(PROBE_BASE + service_id, "", service_id, "regular", snapshot.now)
         for service_id in new_arrivals
     }
-    calls = replay(snapshot, track, probes)
+    horizon: list[bool] = []
+    calls = replay(snapshot, track, probes, horizon=horizon)
     asked = {t: waiting[t] for t in track} | {p.ticket_id: p for p in probes.values()}
-    uncertain = {t for t in asked if t not in calls or calls[t].tier > 1}
+    # beyond the horizon random replays would only reach it too: those get the rough range
+    uncertain = {
+        t for t in asked if (t not in calls and not horizon) or (t in calls and calls[t].tier > 1)
+    }
     runs = _monte_carlo(snapshot, uncertain & track, probes, uncertain) if uncertain else {}
     estimates = {}
     for ticket_id, ticket in asked.items():

@@ -222,6 +222,7 @@ def replay(
     track: set[int],
     probes: Mapping[int, Candidate],
     rng: random.Random | None = None,
+    horizon: list[bool] | None = None,
 ) -> dict[int, Call]:
     """Replay the routing rule until every tracked ticket and probe is called.
 
@@ -230,6 +231,8 @@ def replay(
         track: Ids of waiting tickets whose call matters.
         probes: Extra tickets joining now that take no counter time (service id -> probe).
         rng: Draw times at random (one Monte Carlo run); expected values without it.
+        horizon: Told ``True`` when the replay reached :data:`HORIZON_MIN` with
+            tickets still uncalled (rather than no counter calling them).
 
     Returns:
         ticket id -> its call, for those called within :data:`HORIZON_MIN`.
@@ -256,6 +259,8 @@ def replay(
     while heap and remaining:
         minutes, order = heapq.heappop(heap)
         if minutes > HORIZON_MIN:
+            if horizon is not None:
+                horizon.append(True)
             break
         back = _back_from(absences[order], minutes)
         if back is not None:  # a scheduled break or closing: calls again after it, or never

@@ -98,28 +98,30 @@ def hall_estimates(session: Session, now: datetime) -> dict[int, WaitEstimate]:
 
 @dataclass(frozen=True)
 class HallOutlook:
-    """One replay's estimates: every waiting ticket's, and each queue's for a newcomer."""
+    """One snapshot's estimates: every waiting ticket's, and each queue's for a newcomer."""
 
     tickets: dict[int, WaitEstimate]
     queues: tuple[QueueOutlook, ...]
 
 
 def hall_outlook(session: Session, now: datetime) -> HallOutlook:
-    """Every waiting ticket's estimate and the queues' outlook, from one prediction.
+    """Every waiting ticket's estimate and the queues' outlook, from one snapshot.
 
-    The same :func:`lobby.estimate.predict` as the greeter and the display, replayed
-    once for the tickets and the newcomers of every active service together: what
-    the display's board shows costs no second replay.
+    The same :func:`lobby.estimate.predict` as the greeter and the display, on one read
+    of the queue: the tickets' estimates, then the newcomers' (what the board shows,
+    as :func:`lobby.queries.queues.queue_outlook` gives it). Predicted apart, as the
+    greeter and the display do: together, the newcomers' random replays would have to
+    run as long as the slowest ticket's.
     """
     timezone = session.scalar(select(Branch.timezone).where(Branch.id == 1)) or "UTC"
     today = business_day(now, timezone)
     snapshot = live_snapshot(session, now, today)
     services = active_services(session)
-    prediction = predict(snapshot, [c.ticket_id for c in snapshot.waiting], list(services))
+    tickets = predict(snapshot, [c.ticket_id for c in snapshot.waiting]).tickets
+    arrivals = predict(snapshot, [], list(services)).new_arrivals
     staffed = staffed_services(session, today, snapshot)
     return HallOutlook(
-        dict(prediction.tickets),
-        outlook_of(snapshot, services, list(services), prediction.new_arrivals, staffed),
+        dict(tickets), outlook_of(snapshot, services, list(services), arrivals, staffed)
     )
 
 

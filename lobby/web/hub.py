@@ -5,7 +5,7 @@ PostgreSQL ``LISTEN``). After each change it reads the hall once — every ticke
 state and the latest calls, a few small queries — and hands the result to the event
 loop, which wakes every waiting page. A second thread then reads what takes longer
 with a long queue (the wait estimates and the display's board: a replay of the
-routing rule, once for the tickets and the board together) and publishes again;
+routing rule, on one read of the queue for the tickets and the board) and publishes again;
 changes meanwhile are coalesced into one more read, and a change no queue depends on
 (a rating, a customer on the way) costs none. A phone's live connection costs no
 query of its own: 500 phones cost what one does, a page load waits for the shared
@@ -206,7 +206,7 @@ class Hub:
     def _read_slow(self) -> None:
         """The slow read: every waiting ticket's estimate and the display's board.
 
-        One prediction serves both (:func:`lobby.queries.ticket_status.hall_outlook`).
+        One read of the queue serves both (:func:`lobby.queries.ticket_status.hall_outlook`).
         """
         now = self._db.clock.now()
         with self._db.read() as session:

@@ -27,13 +27,15 @@ from lobby.config import SAMPLE_BRANCH, load_branch_config
 from lobby.db import Database
 from lobby.errors import LobbyError
 from lobby.queries.ticket_status import branch_keys
-from lobby.sample_history import sample_staff
+from lobby.sample_history import sample_pad, sample_staff
 from lobby.seeding import initialise
 from lobby.ticket_code import encode
 from lobby.web.app import create_app
 
 PHONE_SIZE = (390, 844)
-STATES = ("waiting", "called", "serving", "done", "missed", "cancelled")
+STATES = (
+    "waiting", "called", "serving", "done", "rated", "missed", "missed-in-grace", "cancelled"
+)
 DISPLAY_SIZE = (1920, 1080)
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -72,6 +74,19 @@ def _sample(db: Database, clock: FixedClock) -> dict[str, str]:
         engine.call_next(uow, 1)
         engine.no_show(uow, 1)
         codes["missed"] = issued[1].code
+    at(-20)
+    with db.unit_of_work(sample_staff(db, "T01")) as uow:
+        engine.call_ticket(uow, 1, issued[7].number)
+        engine.start(uow, 1)
+        engine.finish(uow, 1)
+    with db.unit_of_work(sample_pad(db, 1)) as uow:
+        engine.rate_visit(uow, issued[7].number, 5)
+    codes["rated"] = issued[7].code
+    at(-6)
+    with db.unit_of_work(sample_staff(db, "T01")) as uow:
+        engine.call_ticket(uow, 1, issued[6].number)
+        engine.no_show(uow, 1)
+    codes["missed-in-grace"] = issued[6].code
     at(-5)
     with db.unit_of_work(sample_staff(db, "T02")) as uow:
         engine.call_next(uow, 2)

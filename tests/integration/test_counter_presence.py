@@ -289,3 +289,17 @@ def test_the_command_line_enrols_a_pad_for_its_counter_and_withdraws_it(
     code, said = run("device-withdraw", "pad-3", *as_staff("M01"))
     assert (code, said.strip()) == (2, "lobby device-withdraw: device pad-3 is already withdrawn")
     assert "Traceback" not in said
+
+
+def test_the_expiries_come_from_the_branch_policy(db: Database, clock: ManualClock) -> None:
+    from lobby.models import Branch
+
+    with db.transaction() as session:
+        branch = session.get_one(Branch, 1)
+        branch.policy = {**(branch.policy or {}), "console_expiry_s": 300}
+    sign_in_at_counter(db, "T01", SAMPLE_PINS["T01"], 1)
+    clock.advance(seconds=299)
+    with pytest.raises(CounterOccupied):
+        sign_in_at_counter(db, "T03", SAMPLE_PINS["T03"], 1)
+    clock.advance(seconds=2)
+    sign_in_at_counter(db, "T03", SAMPLE_PINS["T03"], 1)
