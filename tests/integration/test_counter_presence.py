@@ -203,6 +203,9 @@ def test_a_silent_console_loses_its_counter_to_the_next_teller(
     with db.read() as session:
         floor = {c.number: c for c in floor_view(session, clock.now()).counters}
         assert (floor[1].staff, floor[1].console_silent) == ("T01", False)
+        # "open" in the configuration with nobody signed in is not staffed
+        assert floor[1].staffed
+        assert (floor[2].status, floor[2].staffed) == ("open", False)
     clock.advance(seconds=1)  # T01's console crashed 61 s ago
     with db.read() as session:
         floor = {c.number: c for c in floor_view(session, clock.now()).counters}

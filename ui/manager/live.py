@@ -134,8 +134,11 @@ class LivePage(QWidget):
         self.waiting.show_value(str(waiting))
         late = any(q.longest_wait_min > q.target_wait_min for q in floor.queues)
         self.longest.show_value(f"{longest:.0f} min", "alert" if late else "")
-        opened = sum(1 for c in floor.counters if c.status == "open")
-        self.open_counters.show_value(f"{opened} / {len(floor.counters)}")
+        # open: a teller is there and calling; counters on a break are counted apart
+        opened = sum(1 for c in floor.counters if c.status == "open" and c.staffed)
+        paused = sum(1 for c in floor.counters if c.status == "break")
+        apart = f" · {paused} 暂停 break" if paused else ""
+        self.open_counters.show_value(f"{opened} / {len(floor.counters)}{apart}")
         self.served.show_value(str(sum(c.served_today for c in floor.counters)))
         self._fill_queues(floor)
         self._fill_counters(floor)
