@@ -6,6 +6,7 @@ purpose); each test gets its own copy.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import shutil
@@ -79,6 +80,18 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     keep_test_device_keys()  # the enrolled test devices' keys, where the apps look
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_between_tests() -> Iterator[None]:
+    """Collect cycles after each test once a Qt app has switched automatic collection off.
+
+    The apps collect on their GUI thread's timer (``ui.common.collector``); a test
+    that runs no event loop would otherwise never collect.
+    """
+    yield
+    if not gc.isenabled():
+        gc.collect()
 
 
 @pytest.fixture(scope="session")

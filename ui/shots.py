@@ -109,7 +109,7 @@ def _teller(out: Path) -> list[Path]:
     from ui.teller.main import bootstrap
 
     files = []
-    with sample_branch() as (db, _clock):
+    with sample_branch() as (db, clock):
         teller = bootstrap(Settings(), db, counter=1)
         window, feed, runner = teller.window, teller.feed, teller.runner
         try:
@@ -145,6 +145,10 @@ def _teller(out: Path) -> list[Path]:
             settle(lambda: not runner.busy and window.console.rating.isVisible())
             files.append(_grab(window, out / "teller-rating-panel.png"))
             window.console.rating.withdraw()
+            _silent_pad(db, clock)
+            window.controller.beat()
+            settle(lambda: not runner.busy)
+            files.append(_grab(window, out / "teller-pad-unknown.png"))
             window.controller.set_status("break", "lunch")
             settle(lambda: not runner.busy)
             files.append(_grab(window, out / "teller-break.png"))
@@ -156,6 +160,16 @@ def _teller(out: Path) -> list[Path]:
             runner.wait()
         files += _receiving_teller(db, out)
     return files
+
+
+def _silent_pad(db: Database, clock: ShiftedClock, counter: int = 1, seconds: int = 45) -> None:
+    """The counter's rating pad started ``seconds`` ago and has not been heard from since."""
+    from lobby.engine.rating_pad import pad_started
+
+    clock.offset = -timedelta(seconds=seconds)
+    with db.unit_of_work(sample_pad(db, counter)) as uow:
+        pad_started(uow, counter)
+    clock.offset = timedelta()
 
 
 def _occupied_sign_in(db: Database, out: Path) -> Path:
@@ -478,6 +492,8 @@ def _manager(out: Path) -> list[Path]:
         with db.unit_of_work(sample_staff(db, "G01")) as uow:
             for _ in range(14):
                 engine.issue_ticket(uow, "account")
+        _silent_pad(db, clock, 1)  # counter 1's pad fell silent: "status unknown"
+        _silent_pad(db, clock, 2, seconds=0)  # counter 2's has just started: online
         manager = bootstrap(Settings(), db)
         window, feed, runner = manager.window, manager.feed, manager.runner
         try:

@@ -42,6 +42,8 @@ class FloorCounter(JsonView):
             when no pad ever started there.
         console_silent: The signed-in teller's console has not been heard from within
             its expiry (crashed or cut off: its hold lapses at the next sign-in).
+        staffed: A teller is signed in at the counter now, or it has a ticket open:
+            an ``open`` status with nobody there serves no one.
     """
 
     number: int
@@ -59,6 +61,7 @@ class FloorCounter(JsonView):
     break_since: datetime | None = None
     pad: PadStatus | None = None
     console_silent: bool = False
+    staffed: bool = False
 
     def seconds_so_far(self, now: datetime) -> float | None:
         """Seconds the open ticket has been called or served (or the break has run) at ``now``."""
@@ -136,6 +139,7 @@ def floor_view(session: Session, now: datetime) -> FloorView:
                 break_since=pause.since if pause else None,
                 pad=pad.status if pad else None,
                 console_silent=holder is not None and holder.lapsed(now, silent_after),
+                staffed=holder is not None or ticket is not None,
             )
         )
     return FloorView(

@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>暂无窗口办理此业务</source>
-        <translation>No counter is serving this now</translation>
+        <translation>No counter serving</translation>
     </message>
     <message>
         <source>暂停服务</source>
@@ -58,10 +58,6 @@
     <message>
         <source>未开放</source>
         <translation>Closed</translation>
-    </message>
-    <message>
-        <source>等候叫号</source>
-        <translation>Open</translation>
     </message>
     <message>
         <source>请取号，留意叫号</source>

@@ -5,14 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from lobby.db import Database
 from lobby.settings import Settings
 from tests.helpers import ManualClock
 from ui.common.app import make_app
+from ui.common.collector import collect_on_gui_thread
 from ui.teller.main import bootstrap
 from ui.teller.window import TellerWindow
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_gui_thread(qapp: QApplication) -> None:
+    """The apps collect garbage cycles on the GUI thread only (``make_app``); so do the tests."""
+    collect_on_gui_thread(qapp)
 
 
 class Console:

@@ -110,3 +110,30 @@ def test_a_crashed_console_loses_its_counter_and_says_so_when_it_comes_back(  # 
         out = session.scalars(select(Event).where(Event.kind == "counter_signed_out")).one()
         assert (out.payload["staff"], out.payload["why"]) == ("T01", "lapsed")
         assert session.scalars(select(Ticket.state)).one() == "parked"
+
+
+def test_the_live_floor_names_silent_pads_and_consoles_honestly(
+    db: Database, clock: ManualClock
+) -> None:
+    from lobby.engine.occupancy import sign_in_at_counter
+    from lobby.engine.rating_pad import pad_started, pad_stopped
+    from lobby.queries.floor import floor_view
+    from tests.helpers import device
+    from ui.manager.live import devices_text
+
+    sign_in_at_counter(db, "T02", "2222", 2)
+    for pad in ("pad-1", "pad-3"):
+        with db.unit_of_work(device(pad)) as uow:
+            pad_started(uow, int(pad[-1]))
+    with db.unit_of_work(device("pad-3")) as uow:
+        pad_stopped(uow, 3)
+    with db.read() as session:
+        fresh = devices_text(floor_view(session, clock.now()))
+    assert fresh == "1号窗口: 评价器在线 pad online；3号窗口: 评价器已关闭 pad off"
+    clock.advance(seconds=61)  # nothing beat: the pad and T02's console fell silent
+    with db.read() as session:
+        stale = devices_text(floor_view(session, clock.now()))
+    assert stale == (
+        "⚠ 2号窗口 T02: 终端无响应 console not heard from；"
+        "1号窗口: 评价器无响应 pad status unknown；3号窗口: 评价器已关闭 pad off"
+    )

@@ -104,6 +104,8 @@ def test_live_floor_counters_queues_and_alert(
     assert live.counters.text_at(0, 3) == "A001"
     assert "serving" in live.counters.text_at(0, 5)
     assert live.waiting.value.text() == "3"
+    # only counter 1 has someone at it: the other seven are "open" with nobody there
+    assert live.open_counters.value.text() == "1 / 8"
     assert live.alert_text() == ""
 
     # 25 quiet minutes later the account queue has waited past its 20-minute target,

@@ -100,7 +100,7 @@ def test_no_staffed_counter_for_loans_is_said_everywhere(
 
         wait = display.window.queue_labels[3 * LOANS + 2]
         qtbot.waitUntil(
-            lambda: wait.text() == "暂无窗口办理此业务\nNo counter is serving this now",
+            lambda: wait.text() == "暂无窗口办理此业务\nNo counter serving",
             timeout=10_000,
         )
         assert display.window.queue_labels[3 * LOANS + 1].text() == "1 人等候\n1 waiting"

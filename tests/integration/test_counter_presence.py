@@ -203,6 +203,9 @@ def test_a_silent_console_loses_its_counter_to_the_next_teller(
     with db.read() as session:
         floor = {c.number: c for c in floor_view(session, clock.now()).counters}
         assert (floor[1].staff, floor[1].console_silent) == ("T01", False)
+        # "open" in the configuration with nobody signed in is not staffed
+        assert floor[1].staffed
+        assert (floor[2].status, floor[2].staffed) == ("open", False)
     clock.advance(seconds=1)  # T01's console crashed 61 s ago
     with db.read() as session:
         floor = {c.number: c for c in floor_view(session, clock.now()).counters}
@@ -286,3 +289,17 @@ def test_the_command_line_enrols_a_pad_for_its_counter_and_withdraws_it(
     code, said = run("device-withdraw", "pad-3", *as_staff("M01"))
     assert (code, said.strip()) == (2, "lobby device-withdraw: device pad-3 is already withdrawn")
     assert "Traceback" not in said
+
+
+def test_the_expiries_come_from_the_branch_policy(db: Database, clock: ManualClock) -> None:
+    from lobby.models import Branch
+
+    with db.transaction() as session:
+        branch = session.get_one(Branch, 1)
+        branch.policy = {**(branch.policy or {}), "console_expiry_s": 300}
+    sign_in_at_counter(db, "T01", SAMPLE_PINS["T01"], 1)
+    clock.advance(seconds=299)
+    with pytest.raises(CounterOccupied):
+        sign_in_at_counter(db, "T03", SAMPLE_PINS["T03"], 1)
+    clock.advance(seconds=2)
+    sign_in_at_counter(db, "T03", SAMPLE_PINS["T03"], 1)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from lobby.resource_files import resource
+from ui.common.collector import collect_on_gui_thread
 
 log = logging.getLogger(__name__)
 FONT_FILE = resource("fonts", "wqy-microhei.ttc")
@@ -30,9 +31,14 @@ def load_font() -> str:
 
 
 def make_app(argv: Sequence[str] | None = None) -> QApplication:
-    """The running QApplication (created once), with the CJK font as default."""
+    """The running QApplication (created once), with the CJK font as default.
+
+    Python's cyclic garbage collection runs on the GUI thread from then on (see
+    :mod:`ui.common.collector`).
+    """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
+    collect_on_gui_thread(app)
     family = load_font()
     font = QFont(family)
     font.setPointSize(12)

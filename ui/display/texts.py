@@ -29,7 +29,6 @@ NO_WAIT = str(QT_TRANSLATE_NOOP("Display", "无需等候"))
 UNSERVED = str(QT_TRANSLATE_NOOP("Display", "暂无窗口办理此业务"))
 ON_BREAK = str(QT_TRANSLATE_NOOP("Display", "暂停服务"))
 CLOSED = str(QT_TRANSLATE_NOOP("Display", "未开放"))
-FREE = str(QT_TRANSLATE_NOOP("Display", "等候叫号"))
 IDLE = str(QT_TRANSLATE_NOOP("Display", "请取号，留意叫号"))
 NOTICE = str(QT_TRANSLATE_NOOP("Display", "欢迎光临。请留意叫号，过号请至大堂经理处重新取号。"))
 

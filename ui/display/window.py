@@ -235,13 +235,17 @@ class DisplayWindow(QWidget):
                 cell = QLabel()
                 cell.setObjectName("counterCell")
                 cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                cell.setWordWrap(True)
+                cell.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
                 n = len(self.counter_labels)
                 self.counter_grid.addWidget(cell, n // 4, n % 4)
                 self.counter_labels[state.number] = cell
             label = self.counter_labels[state.number]
             lang = self.texts.languages[0]
-            status = {"open": t.FREE, "break": t.ON_BREAK}.get(str(state.status), t.CLOSED)
-            shown = state.current or " / ".join(self.texts.each(status))
+            # an open counter without a call says nothing: "open" is no promise that
+            # a teller sits there
+            status = {"break": t.ON_BREAK, "closed": t.CLOSED}.get(str(state.status))
+            shown = state.current or (" / ".join(self.texts.each(status)) if status else "")
             label.setText(f"{self.texts.counter_name(lang, view, state.number)}\n{shown}")
         self._rescale()
 
@@ -315,7 +319,7 @@ FONT_PX = {
     "recent": 56,
     "queue": 40,
     "queueBoth": 34,
-    "counterCell": 60,
+    "counterCell": 44,
     "marquee": 34,
 }
 

@@ -21,9 +21,9 @@ STATUS_TEXT = {
 PHASE_TEXT = {"called": "叫号中 called", "serving": "办理中 serving"}
 #: A rating pad as far as anyone can tell (a silent pad is not "offline": we do not know).
 PAD_TEXT = {
-    "online": "在线 online",
-    "unknown": "无响应 status unknown",
-    "offline": "已关闭 off",
+    "online": "评价器在线 pad online",
+    "unknown": "评价器无响应 pad status unknown",
+    "offline": "评价器已关闭 pad off",
 }
 #: A service running this much past its mean is tinted amber.
 LONG_SERVICE_FACTOR = 2.0
@@ -54,8 +54,17 @@ def _status_text(counter: FloorCounter) -> str:
 def _staff_text(counter: FloorCounter) -> str:
     """Who is signed in, and whether their console has gone silent."""
     if counter.staff and counter.console_silent:
-        return f"{counter.staff} · 终端无响应 console not heard from"
+        return f"{counter.staff} ⚠"
     return counter.staff or ""
+
+
+def devices_text(floor: FloorView) -> str:
+    """The counters' rating pads and silent consoles, in one line ("" when nothing to say)."""
+    silent = [c for c in floor.counters if c.staff and c.console_silent]
+    parts = [f"{c.name_zh} {c.staff}: 终端无响应 console not heard from" for c in silent]
+    parts += [f"{c.name_zh}: {PAD_TEXT[c.pad]}" for c in floor.counters if c.pad]
+    warn = silent or any(c.pad == "unknown" for c in floor.counters)
+    return ("⚠ " if warn else "") + "；".join(parts)
 
 
 class LivePage(QWidget):
@@ -83,14 +92,20 @@ class LivePage(QWidget):
 
         self.counters = DataTable(
             ["窗口 Counter", "状态 Status", "柜员 Staff", "票号 Ticket", "业务 Service",
-             "阶段 Phase", "已用时 Time", "办结 Served", "评价器 Pad"]
+             "阶段 Phase", "已用时 Time", "办结 Served"]
         )  # fmt: skip
         self.queues = DataTable(
             ["业务 Service", "等候 Waiting", "最长 Longest", "预计 Predicted",
              "目标 Target", "提醒 Alert"]
         )  # fmt: skip
         counters_box = QGroupBox("窗口 Counters")
-        QVBoxLayout(counters_box).addWidget(self.counters)
+        self.devices = QLabel()
+        self.devices.setObjectName("counterDevices")
+        self.devices.setWordWrap(True)
+        self.devices.hide()
+        box = QVBoxLayout(counters_box)
+        box.addWidget(self.counters)
+        box.addWidget(self.devices)
         queues_box = QGroupBox("队列 Queues")
         QVBoxLayout(queues_box).addWidget(self.queues)
         tables = QHBoxLayout()
@@ -119,8 +134,11 @@ class LivePage(QWidget):
         self.waiting.show_value(str(waiting))
         late = any(q.longest_wait_min > q.target_wait_min for q in floor.queues)
         self.longest.show_value(f"{longest:.0f} min", "alert" if late else "")
-        opened = sum(1 for c in floor.counters if c.status == "open")
-        self.open_counters.show_value(f"{opened} / {len(floor.counters)}")
+        # open: a teller is there and calling; counters on a break are counted apart
+        opened = sum(1 for c in floor.counters if c.status == "open" and c.staffed)
+        paused = sum(1 for c in floor.counters if c.status == "break")
+        apart = f" · {paused} 暂停 break" if paused else ""
+        self.open_counters.show_value(f"{opened} / {len(floor.counters)}{apart}")
         self.served.show_value(str(sum(c.served_today for c in floor.counters)))
         self._fill_queues(floor)
         self._fill_counters(floor)
@@ -166,11 +184,13 @@ class LivePage(QWidget):
                 PHASE_TEXT.get(c.phase or "", ""),
                 clock_text(c.seconds_so_far(now)),
                 str(c.served_today),
-                PAD_TEXT.get(c.pad or "", ""),
             ])  # fmt: skip
             tint = GOOD if c.phase == "serving" else None if c.status == "open" else WARN
             tints.append(WARN if c.console_silent or c.pad == "unknown" else tint)
         self.counters.fill(rows, tints)
+        text = devices_text(floor)
+        self.devices.setText(text)
+        self.devices.setVisible(bool(text))
 
     def _tick(self) -> None:
         if self.floor is None or not self.isVisible():

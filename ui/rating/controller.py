@@ -90,10 +90,10 @@ class RatingPadController(QObject):
 
     def beat(self) -> None:
         """The pad still runs (off the GUI thread; a refusal is shown on the pad)."""
-        key, counter = self.credential, self.counter
+        key, counter, db = self.credential, self.counter, self._db
 
-        def work() -> None:
-            self._db.run(key, lambda uow: pad_heartbeat(uow, counter))
+        def work() -> None:  # holds no QObject: it may end on the worker thread
+            db.run(key, lambda uow: pad_heartbeat(uow, counter))
 
         self._runner.run_latest("heartbeat", work, lambda _: None, self._failed)
 

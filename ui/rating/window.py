@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.common.faces import FacesRow
@@ -86,6 +86,11 @@ class RatingPadWindow(QWidget):
 
     def _show(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        """A closed pad beats no more."""
+        self.controller.heartbeat.stop()
+        super().closeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         """Scale the type to the pad's screen (the faces scale themselves)."""

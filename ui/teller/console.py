@@ -52,12 +52,10 @@ def pad_text(pad: PadPresence | None, timezone: str) -> str:
     if pad.status == "online":
         return "评价器在线 rating pad online"
     if pad.status == "offline":
-        return "评价器已关闭，本机询问 rating pad off: asking here"
+        return "评价器已关闭 rating pad off"
     seen = pad.last_seen.astimezone(zone(timezone))
-    return (
-        f"评价器 {seen:%H:%M:%S} 后无响应，本机询问 "
-        f"rating pad silent since {seen:%H:%M:%S}: status unknown, asking here"
-    )
+    at = f"{seen:%H:%M:%S}"
+    return f"评价器 {at} 起无响应 rating pad silent since {at}: status unknown"
 
 
 class ConsolePage(QWidget):

@@ -183,12 +183,12 @@ class TellerController(QObject):
         """Say this console still runs, and re-read the overview (never marks it busy)."""
         if self.counter is None or self.staff is None or self.staff.credential is None:
             return
-        counter, actor = self.counter, self.staff.credential
+        counter, actor, db = self.counter, self.staff.credential, self._db
 
-        def work() -> CounterOverview:
-            self._db.run(actor, lambda uow: console_heartbeat(uow, counter))
-            with self._db.read() as session:
-                return counter_overview(session, counter, self._db.clock.now())
+        def work() -> CounterOverview:  # holds no QObject: it may end on the worker thread
+            db.run(actor, lambda uow: console_heartbeat(uow, counter))
+            with db.read() as session:
+                return counter_overview(session, counter, db.clock.now())
 
         self._runner.run_latest("heartbeat", work, self._show, self._error)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget, QWidget
 
 from lobby.queries.counter_view import CounterOverview
@@ -93,6 +94,11 @@ class TellerWindow(QMainWindow):
         if self.idle_timer.interval() != int(minutes * 60_000) or not self.idle_timer.isActive():
             self.idle_timer.setInterval(int(minutes * 60_000))
             self.idle_timer.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        """A closed console beats no more (its counter lapses unless it signed out)."""
+        self.controller.heartbeat.stop()
+        super().closeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """A key or a click in this window restarts the idle countdown."""
