@@ -135,10 +135,12 @@ def _quantile(ordered: list[float], share: float) -> float:
 
 
 def _fifo_ahead(snapshot: QueueSnapshot, ticket: Candidate) -> int:
+    # tickets issued in the same instant (one unit of work) queue in the order issued
+    mine = (ticket.queued_at, ticket.ticket_id)
     return sum(
         1
         for c in snapshot.waiting
-        if c.service_id == ticket.service_id and c.queued_at < ticket.queued_at
+        if c.service_id == ticket.service_id and (c.queued_at, c.ticket_id) < mine
     )
 
 

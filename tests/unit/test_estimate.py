@@ -202,3 +202,15 @@ def test_history_shapes_the_arrivals_to_come() -> None:
 
     assert wait(0.0) == pytest.approx(15.0)
     assert wait(0.0) < wait(0.2) < wait(0.6)
+
+
+def test_beyond_the_horizon_a_rough_range_counts_everyone_ahead() -> None:
+    # 100 tickets issued in one instant, one 5-minute counter: the last ones are called
+    # past the replay's 300-minute horizon and get the rough range, in the order issued
+    waiting = [ticket(i, 0) for i in range(1, 101)]
+    snap = snapshot(waiting, [OpenCounter(1, {CASH: 1})], cv=0.0)
+    result = predict(snap).tickets
+    assert result[100].rough
+    assert result[100].ahead == 99
+    assert result[100].low_min >= 250
+    assert [result[i].ahead for i in (1, 2, 50)] == [0, 1, 49]
