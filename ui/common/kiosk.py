@@ -108,8 +108,13 @@ class Kiosk(QObject):
         self.window.close()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        """Refuse to close the window until released; ask for the manager instead."""
-        if watched is self.window and event.type() == QEvent.Type.Close and not self.released:
+        """Refuse to close the window until released; ask for the manager instead.
+
+        Read through Qt (``parent()``) and with defaults: while Python tears the app
+        down, the window may still send events after this object's attributes are gone.
+        """
+        held = not getattr(self, "released", True)
+        if held and watched is self.parent() and event.type() == QEvent.Type.Close:
             assert isinstance(event, QCloseEvent)
             event.ignore()
             self.ask_to_leave()
