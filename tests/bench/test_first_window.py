@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import BRANCH_MORNING
+from tests.xvfb import private_display
 
 TARGET_S = 0.6
 BARE_QUIET_S = 0.17
@@ -47,20 +48,8 @@ pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb
 @pytest.fixture(scope="module")
 def display_name() -> Iterator[str]:
     """A private X server for this module's windows."""
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as numbers:
-        number = numbers.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(10)
+    with private_display("1920x1080x24") as name:
+        yield name
 
 
 def first_window(what: list[str], env: dict[str, str], out: Path) -> float:

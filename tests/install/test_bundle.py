@@ -10,7 +10,6 @@ the hall display starts the speech worker from the bundle, and the bundle's
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.install.conftest import ROOT, run
+from tests.xvfb import private_display
 
 pytestmark = [pytest.mark.slow, pytest.mark.bundle]
 
@@ -49,20 +49,9 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def display() -> Iterator[str]:
-    """An Xvfb server on a free display number (Xvfb picks it: ``-displayfd``)."""
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as numbers:
-        number = numbers.readline().strip()
-    assert number, "Xvfb did not start"
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
+    """An Xvfb server on a free display number."""
+    with private_display("1280x1024x24") as name:
+        yield name
 
 
 @pytest.fixture
